@@ -1,0 +1,3 @@
+"""autogpt: an autonomous command-line agent."""
+
+__version__ = "0.4.0"

@@ -1,0 +1,3 @@
+from autogpt.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The agent: the loop over cycles, one cycle, authorization, stuck detection, budget."""

@@ -1,0 +1,73 @@
+"""Tokens and dollars per request, per model; the warn / stop decisions of the budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autogpt.llm.catalog import ModelInfo, cost
+
+WARN_SHARE = 0.8
+DEFAULT_COMPLETION_GUESS = 400
+
+
+@dataclass
+class ModelUsage:
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    dollars: float = 0.0
+
+
+@dataclass
+class CostTracker:
+    budget: float = 0.0
+    per_model: dict[str, ModelUsage] = field(default_factory=dict)
+    warned: bool = False
+
+    @property
+    def total(self) -> float:
+        return sum(u.dollars for u in self.per_model.values())
+
+    @property
+    def requests(self) -> int:
+        return sum(u.requests for u in self.per_model.values())
+
+    def record(self, info: ModelInfo, prompt_tokens: int, completion_tokens: int) -> float:
+        usage = self.per_model.setdefault(info.name, ModelUsage())
+        dollars = cost(info, prompt_tokens, completion_tokens)
+        usage.requests += 1
+        usage.prompt_tokens += prompt_tokens
+        usage.completion_tokens += completion_tokens
+        usage.dollars += dollars
+        return dollars
+
+    def estimate(self, info: ModelInfo, prompt_tokens: int) -> float:
+        done = sum(u.completion_tokens for u in self.per_model.values())
+        n = self.requests
+        guess = done // n if n else DEFAULT_COMPLETION_GUESS
+        return cost(info, prompt_tokens, guess)
+
+    def would_exceed(self, next_cost: float) -> bool:
+        return self.budget > 0 and self.total + next_cost > self.budget
+
+    def should_warn(self) -> bool:
+        """True once, when 80 % of the budget has been spent."""
+        if self.budget > 0 and not self.warned and self.total >= WARN_SHARE * self.budget:
+            self.warned = True
+            return True
+        return False
+
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        return {name: vars(u).copy() for name, u in self.per_model.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, dict[str, float]], budget: float) -> CostTracker:
+        tracker = cls(budget=budget)
+        for name, values in data.items():
+            tracker.per_model[name] = ModelUsage(
+                requests=int(values.get("requests", 0)),
+                prompt_tokens=int(values.get("prompt_tokens", 0)),
+                completion_tokens=int(values.get("completion_tokens", 0)),
+                dollars=float(values.get("dollars", 0.0)),
+            )
+        return tracker

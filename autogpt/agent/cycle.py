@@ -1,0 +1,325 @@
+"""One cycle: context -> ask -> parse -> authorize -> dispatch -> record. Returns an Outcome.
+
+No printing (events go to ``show``), no input() (answers come from ``ask``), no openai.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from autogpt.agent import messages as msgs
+from autogpt.agent.authorize import Authorizer, Decision, parse_answer
+from autogpt.agent.events import (
+    Authorized, CostLine, Event, Notice, ProposalShown, ResultShown, Thinking,
+)
+from autogpt.agent.outcome import Outcome
+from autogpt.agent.state import RunState
+from autogpt.commands.context import CommandContext
+from autogpt.commands.registry import CommandResult, Registry
+from autogpt.errors import ReplyError, RunStopped
+from autogpt.journal.journal import Journal
+from autogpt.llm.catalog import ModelInfo
+from autogpt.llm.client import ContextOverflow, ModelClient, ToolsRejected
+from autogpt.llm.tokens import TokenCounter
+from autogpt.llm.types import ChatReply, ChatRequest
+from autogpt.prompt import context as promptctx
+from autogpt.prompt.summary import summarize
+from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS, build_system_prompt
+from autogpt.reply.parser import Proposal, parse_reply
+
+log = logging.getLogger(__name__)
+
+MAX_CORRECTIONS = 2
+RESULT_SHARE = 0.25
+OVERFLOW_SHRINK = 0.8
+
+Ask = Callable[[str], str]
+Show = Callable[[Event], None]
+Recall = Callable[[str, int], str]
+Remember = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ModelSetup:
+    """The main model and the fast model (summaries, page answers), each with its limit."""
+
+    main: ModelInfo
+    main_limit: int
+    fast: ModelInfo
+    fast_limit: int
+    temperature: float = 0.0
+
+
+class Agent:
+    def __init__(
+        self,
+        *,
+        ai_name: str,
+        system_for: Callable[[bool], str],
+        models: ModelSetup,
+        client: ModelClient,
+        registry: Registry,
+        ctx: CommandContext,
+        journal: Journal,
+        state: RunState,
+        authorizer: Authorizer,
+        show: Show,
+        ask: Ask,
+        authorise_key: str = "y",
+        exit_key: str = "n",
+        recall: Recall | None = None,
+        remember: Remember | None = None,
+        memory_share: float = 0.0,
+    ) -> None:
+        self.ai_name = ai_name
+        self._system_for = system_for
+        self.models = models
+        self.client = client
+        self.registry = registry
+        self.ctx = ctx
+        self.journal = journal
+        self.state = state
+        self.authorizer = authorizer
+        self.show = show
+        self.ask = ask
+        self.authorise_key = authorise_key
+        self.exit_key = exit_key
+        self.recall = recall
+        self.remember = remember
+        self.memory_share = memory_share
+        self.counter = TokenCounter(models.main.encoding)
+        self.fast_counter = TokenCounter(models.fast.encoding)
+        self.reply_tokens = promptctx.reply_reserve(models.main_limit, models.main.max_output)
+        ctx.result_budget_tokens = int(models.main_limit * RESULT_SHARE)
+        ctx.count_tokens = self.counter.text
+
+    # --- one cycle -------------------------------------------------------------------------
+    def step(self) -> Outcome:
+        shrink = 1.0
+        while True:
+            try:
+                messages = self._prepare(shrink)
+                reply, proposal, error = self._ask_until_usable(messages)
+                break
+            except ToolsRejected as exc:
+                self.state.tool_mode = False
+                self.journal.append("tool_mode", enabled=False, reason=str(exc)[:200])
+                self.show(Notice("The endpoint does not accept tool calls; using the JSON reply "
+                                 "format for the rest of the run.", "warn"))
+            except ContextOverflow as exc:
+                if shrink < 1.0:
+                    raise RunStopped(f"The model rejected the request as too long twice: {exc}",
+                                     reason="context overflow") from None
+                log.error("BUG: context length exceeded despite the budget: %s", exc)
+                self.show(Notice("The model said the request was too long (a counting bug); "
+                                 "shrinking the history and retrying once.", "warn"))
+                shrink = OVERFLOW_SHRINK
+        self.state.cycle += 1
+        assistant = msgs.assistant_message(reply, proposal)
+        if proposal is None:
+            text = f"Your reply could not be used: {error}"
+            self._record("unusable", assistant, text, error=str(error))
+            self.show(Notice(f"The model's reply could not be used after {MAX_CORRECTIONS} "
+                             f"corrections: {error}", "warn"))
+            return Outcome("continue")
+        self.show(ProposalShown(self.ai_name, proposal))
+        decision = self._authorize()
+        if decision.kind == "exit":
+            self.journal.append("user_exit", cycle=self.state.cycle)
+            return Outcome("user_exit", "you chose to exit")
+        if decision.kind == "feedback":
+            self._record("feedback", assistant, f"Human feedback: {decision.text}")
+            return Outcome("continue")
+        return self._run_command(proposal, assistant, decision)
+
+    # --- context -------------------------------------------------------------------------
+    def _tools(self) -> list[dict[str, Any]] | None:
+        if not self.state.tool_mode:
+            return None
+        return [spec.tool() for spec in self.registry.available(self.ctx)]
+
+    def _tail(self, budget_tokens: int) -> str:
+        trigger = TRIGGER_TOOLS if self.state.tool_mode else TRIGGER
+        if not self.recall or budget_tokens <= 0:
+            return trigger
+        turns = self.state.live_turns
+        query = turns[-1].messages[-1].get("content", "") if turns else ""
+        block = self.recall(str(query)[-2000:], budget_tokens) if query else ""
+        return f"{block}\n\n{trigger}" if block else trigger
+
+    def _prepare(self, shrink: float) -> list[dict[str, Any]]:
+        limit = int(self.models.main_limit * shrink)
+        tools = self._tools()
+        budget = promptctx.Budget(limit, self.reply_tokens, self.counter.tools(tools))
+        system = self._system_for(self.state.tool_mode)
+        tail = self._tail(int(limit * self.memory_share))
+        fit = promptctx.fit(system=system, summary=self.state.summary,
+                            turns=self.state.live_turns, tail=tail, budget=budget,
+                            counter=self.counter)
+        if fit.drop:
+            self._fold(fit.drop)
+            fit = promptctx.fit(system=system, summary=self.state.summary,
+                                turns=self.state.live_turns, tail=tail, budget=budget,
+                                counter=self.counter)
+        return fit.messages
+
+    def _fold(self, drop: int) -> None:
+        """Fold the oldest live turns into the running summary (one request)."""
+        start = self.state.summarized_upto
+        dropped = self.state.turns[start : start + drop]
+        self.show(Thinking(True, "Summarising older history..."))
+        try:
+            summary, usage = summarize(
+                client=self.client, model=self.models.fast.name, limit=self.models.fast_limit,
+                counter=self.fast_counter, previous=self.state.summary, turns=dropped,
+                temperature=self.models.temperature,
+            )
+        finally:
+            self.show(Thinking(False))
+        self._account(self.models.fast, usage.prompt_tokens, usage.completion_tokens, "summary")
+        self.state.summary = summary
+        self.state.summarized_upto = start + drop
+        self.journal.append("summary", summary=summary, summarized_upto=start + drop)
+
+    # --- asking --------------------------------------------------------------------------
+    def _request(self, messages: list[dict[str, Any]], purpose: str) -> ChatReply:
+        tools = self._tools()
+        prompt_tokens = self.counter.messages(messages) + self.counter.tools(tools)
+        max_tokens = min(self.reply_tokens, self.models.main_limit - prompt_tokens)
+        if max_tokens < 64:
+            raise ContextOverflow(f"only {max_tokens} tokens left for the reply")
+        costs = self.state.costs
+        if costs.would_exceed(costs.estimate(self.models.main, prompt_tokens)):
+            raise RunStopped(
+                f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
+                "request would exceed it.", reason="budget")
+        request = ChatRequest(
+            model=self.models.main.name, messages=messages, max_tokens=max_tokens,
+            temperature=self.models.temperature, tools=tools,
+            tool_choice="required" if tools else None, purpose=purpose,
+        )
+        started = time.monotonic()
+        self.show(Thinking(True))
+        try:
+            reply = self.client.complete(request)
+        finally:
+            self.show(Thinking(False))
+        latency = time.monotonic() - started
+        usage = reply.usage
+        self._account(self.models.main, usage.prompt_tokens or prompt_tokens,
+                      usage.completion_tokens, purpose, latency=latency,
+                      counted=prompt_tokens)
+        return reply
+
+    def _account(self, info: ModelInfo, prompt: int, completion: int, purpose: str, *,
+                 latency: float = 0.0, counted: int = 0) -> None:
+        costs = self.state.costs
+        dollars = costs.record(info, prompt, completion)
+        self.journal.append("request", model=info.name, purpose=purpose, prompt_tokens=prompt,
+                            completion_tokens=completion, counted_tokens=counted,
+                            cost=dollars, latency=round(latency, 3))
+        self.show(CostLine(self.state.cycle + 1, dollars, costs.total, costs.budget, prompt,
+                           completion, costs.requests))
+        log.debug("request %s model=%s prompt=%d completion=%d cost=%.5f latency=%.2fs",
+                  purpose, info.name, prompt, completion, dollars, latency)
+        if costs.should_warn():
+            self.show(Notice(f"80% of the budget is spent (${costs.total:.4f} of "
+                             f"${costs.budget:.2f}).", "warn"))
+
+    def _ask_until_usable(
+        self, messages: list[dict[str, Any]]
+    ) -> tuple[ChatReply, Proposal | None, ReplyError | None]:
+        commands = self.registry.arg_names()
+        current = messages
+        for attempt in range(MAX_CORRECTIONS + 1):
+            reply = self._request(current, "main" if attempt == 0 else "correction")
+            try:
+                return reply, parse_reply(reply.text, reply.tool_calls, commands=commands), None
+            except ReplyError as exc:
+                error = exc
+            if attempt == MAX_CORRECTIONS:
+                break
+            self.state.corrections += 1
+            self.journal.append("correction", cycle=self.state.cycle + 1, error=str(error))
+            self.show(Notice(f"Unusable reply ({error}); asking the model to correct it.", "warn"))
+            bad = msgs.assistant_message(reply, None)
+            trigger = TRIGGER_TOOLS if self.state.tool_mode else TRIGGER
+            current = messages[:-1] + [messages[-1], bad] + msgs.result_messages(
+                bad, f"Your last reply could not be used: {error}")
+            if current[-1]["role"] == "tool":
+                current.append({"role": "user", "content": trigger})
+            else:
+                current[-1] = {**current[-1], "content": current[-1]["content"] + "\n\n" + trigger}
+        return reply, None, error
+
+    # --- authorization -------------------------------------------------------------------
+    def _authorize(self) -> Decision:
+        if not self.authorizer.must_ask():
+            self.show(Authorized(self.authorizer.consume()))
+            return Decision("run", 1, text="auto")
+        question = (
+            f"Enter '{self.authorise_key}' to authorise command, '{self.authorise_key} -N' to run "
+            f"N continuous commands, '{self.exit_key}' to exit program, or enter feedback for "
+            f"{self.ai_name}..."
+        )
+        while True:
+            decision = parse_answer(self.ask(question), authorise_key=self.authorise_key,
+                                    exit_key=self.exit_key)
+            if decision.kind != "invalid":
+                break
+            self.show(Notice(decision.text, "warn"))
+        if decision.kind == "run":
+            self.authorizer.grant(decision.count)
+            remaining = self.authorizer.consume()
+            if decision.count > 1:
+                self.show(Authorized(remaining))
+        return decision
+
+    # --- running and recording -----------------------------------------------------------
+    def _run_command(self, proposal: Proposal, assistant: dict[str, Any],
+                     decision: Decision) -> Outcome:
+        cycle = self.state.cycle
+        self.journal.append("command_start", cycle=cycle, assistant=assistant,
+                            command=proposal.command, args=proposal.args,
+                            authorization=decision.text or f"y -{decision.count}")
+        started = time.monotonic()
+        result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
+        duration = time.monotonic() - started
+        text = self._fit_result(result)
+        self.show(ResultShown(result.name, text, result.ok))
+        content = f"Command {proposal.command} returned: {text}"
+        verdict = self.state.stuck.observe(proposal.command, proposal.args,
+                                           None if result.ok else text[:300])
+        if verdict.nudge:
+            content += f"\n\n{verdict.nudge}"
+            self.show(Notice(verdict.nudge, "warn"))
+        self._record("command_end", assistant, content, command=proposal.command,
+                     args=proposal.args, ok=result.ok, error=None if result.ok else text[:300],
+                     duration=round(duration, 3), start_logged=True)
+        if self.remember and result.ok and result.finish is None:
+            self.remember(f"Command {proposal.command} {proposal.args} returned: {text}")
+        if result.finish is not None:
+            return Outcome("finished", result.finish.reason)
+        if verdict.stop:
+            return Outcome("stuck", verdict.stop)
+        return Outcome("continue")
+
+    def _fit_result(self, result: CommandResult) -> str:
+        budget = self.ctx.result_budget_tokens
+        text = result.text
+        total = self.counter.text(text)
+        if total <= budget:
+            return text
+        keep = int(len(text) * budget / total * 0.9)
+        return (text[:keep] + f"\n[Result cut to fit the context: {keep} of {len(text)} "
+                "characters shown. Ask for less at a time, e.g. read_file with offset and limit.]")
+
+    def _record(self, kind: str, assistant: dict[str, Any], text: str, *,
+                start_logged: bool = False, **extra: Any) -> None:
+        turn_messages = [assistant, *msgs.result_messages(assistant, text)]
+        self.state.turns.append(promptctx.Turn(turn_messages, cycle=self.state.cycle))
+        self.journal.append(kind, cycle=self.state.cycle, messages=turn_messages, **extra)

@@ -1,0 +1,56 @@
+"""What the agent shows: events handed to the ``show`` callable that ``cli`` passes in.
+
+The agent never prints; ``ui/console.py`` renders these. Tests collect them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from autogpt.reply.parser import Proposal
+
+
+@dataclass(frozen=True)
+class Thinking:
+    active: bool
+    label: str = "Thinking..."
+
+
+@dataclass(frozen=True)
+class ProposalShown:
+    ai_name: str
+    proposal: Proposal
+
+
+@dataclass(frozen=True)
+class ResultShown:
+    command: str
+    text: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    level: Literal["info", "warn", "error", "debug"] = "info"
+
+
+@dataclass(frozen=True)
+class CostLine:
+    cycle: int
+    request_cost: float
+    total: float
+    budget: float
+    prompt_tokens: int
+    completion_tokens: int
+    requests: int
+
+
+@dataclass(frozen=True)
+class Authorized:
+    remaining: int
+    """Commands still pre-authorized after this one (``y -N``)."""
+
+
+Event = Thinking | ProposalShown | ResultShown | Notice | CostLine | Authorized

@@ -1,0 +1,63 @@
+"""The loop over cycles: the continuous limit, stop reasons, and the end of a run.
+
+No parsing and no printing. Every way a run ends becomes an :class:`Outcome` with an exit code,
+journaled before the function returns; only our own bugs escape as exceptions.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from autogpt.agent.cycle import Agent
+from autogpt.agent.events import Notice
+from autogpt.agent.outcome import Outcome
+from autogpt.errors import (
+    EXIT_FINISHED, EXIT_INTERRUPTED, EXIT_STOPPED, ModelRejected, ModelUnavailable, RunStopped,
+)
+
+log = logging.getLogger(__name__)
+
+EXIT_CODES = {
+    "finished": EXIT_FINISHED,
+    "user_exit": EXIT_FINISHED,
+    "interrupted": EXIT_INTERRUPTED,
+}
+
+
+def run(agent: Agent, *, continuous_limit: int = 0,
+        on_cycle_end: Callable[[], None] | None = None) -> tuple[Outcome, int]:
+    """Run cycles until something ends the run; returns the outcome and the exit code."""
+    state = agent.state
+    if not state.started:
+        state.started = time.time()
+    exit_code: int | None = None
+    try:
+        while True:
+            if continuous_limit and state.cycle >= continuous_limit:
+                outcome = Outcome("limit", f"Continuous limit of {continuous_limit} reached")
+                break
+            outcome = agent.step()
+            if on_cycle_end:
+                on_cycle_end()
+            if outcome.kind != "continue":
+                break
+    except ModelUnavailable as exc:
+        outcome = Outcome("model_unavailable", exc.message)
+    except ModelRejected as exc:
+        outcome = Outcome("error", exc.message)
+        exit_code = exc.exit_code
+    except RunStopped as exc:
+        kind = "budget" if exc.reason == "budget" else "error"
+        outcome = Outcome(kind, exc.message)
+    except EOFError:
+        outcome = Outcome("input_closed", "Input closed (end of file); the run is saved.")
+    except KeyboardInterrupt:
+        agent.show(Notice("Interrupted.", "warn"))
+        outcome = Outcome("interrupted", "Interrupted by Ctrl-C; the run is saved.")
+    if exit_code is None:
+        exit_code = EXIT_CODES.get(outcome.kind, EXIT_STOPPED)
+    agent.journal.append("end", outcome=outcome.kind, reason=outcome.reason,
+                         exit_code=exit_code, cycle=state.cycle)
+    return outcome, exit_code

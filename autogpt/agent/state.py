@@ -1,0 +1,31 @@
+"""The state of a run that the journal records and ``--resume`` rebuilds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autogpt.agent.budget import CostTracker
+from autogpt.agent.stuck import StuckDetector
+from autogpt.prompt.context import Turn
+
+
+@dataclass
+class RunState:
+    cycle: int = 0
+    """Model replies acted on (each counts toward the continuous limit, an unusable one too)."""
+    turns: list[Turn] = field(default_factory=list)
+    summary: str | None = None
+    summarized_upto: int = 0
+    """Turns before this index are folded into ``summary``."""
+    notes: list[str] = field(default_factory=list)
+    """Said to the model in the next request (stuck warnings, an interrupted command)."""
+    costs: CostTracker = field(default_factory=CostTracker)
+    tool_mode: bool = False
+    stuck: StuckDetector = field(default_factory=StuckDetector)
+    corrections: int = 0
+    """Corrective requests sent after unusable replies, over the run."""
+    started: float = 0.0
+
+    @property
+    def live_turns(self) -> list[Turn]:
+        return self.turns[self.summarized_upto :]

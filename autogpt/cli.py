@@ -1,0 +1,92 @@
+"""Flags -> Settings overrides -> builds the objects -> runs the agent. The only sys.exit.
+
+``--help`` and ``--version`` import nothing heavy: arguments are parsed first, and settings,
+openai and rich are imported only after that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from autogpt import __version__
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _dollars(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount in dollars, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="autogpt",
+        description="An autonomous agent: give it a name, a role and up to 5 goals; it works "
+        "toward them in cycles, asking before each command unless --continuous.",
+        epilog="Settings come from the environment and .env (see .env.template). Exit status: "
+        "0 finished or exited by you, 1 internal error, 2 usage or configuration error, "
+        "3 stopped before finishing (limit, budget, stuck, model unavailable, input closed), "
+        "130 Ctrl-C.",
+    )
+    p.add_argument("-c", "--continuous", action="store_true",
+                   help="run without asking for authorisation (dangerous; see --continuous-limit)")
+    p.add_argument("-l", "--continuous-limit", type=_positive_int, metavar="N",
+                   help="with --continuous: stop after N cycles")
+    models = p.add_mutually_exclusive_group()
+    models.add_argument("--gpt3only", action="store_true",
+                        help="use FAST_LLM_MODEL for everything")
+    models.add_argument("--gpt4only", action="store_true",
+                        help="use SMART_LLM_MODEL (within SMART_TOKEN_LIMIT) for everything")
+    p.add_argument("-C", "--ai-settings", metavar="FILE",
+                   help="the AI settings file (default: AI_SETTINGS_FILE or ai_settings.yaml)")
+    p.add_argument("-y", "--skip-reprompt", action="store_true",
+                   help="reuse the AI settings without asking")
+    p.add_argument("-w", "--workspace-directory", metavar="DIR",
+                   help="the agent's workspace (default: ./auto_gpt_workspace)")
+    p.add_argument("-m", "--use-memory", choices=["no_memory", "local", "postgres"],
+                   metavar="BACKEND", help="long-term memory: no_memory, local or postgres")
+    p.add_argument("--wipe-memory", action="store_true",
+                   help="clear the long-term memory before the run")
+    p.add_argument("--budget", type=_dollars, metavar="USD",
+                   help="stop before a request would exceed this many dollars (0: no budget)")
+    p.add_argument("--allow-downloads", action="store_true",
+                   help="offer the download_file command to the agent")
+    p.add_argument("--resume", nargs="?", const="latest", metavar="ID",
+                   help="continue a saved session (default: the latest)")
+    p.add_argument("--list-sessions", action="store_true",
+                   help="list saved sessions and exit")
+    p.add_argument("--skip-news", action="store_true", help="accepted for compatibility")
+    p.add_argument("--debug", action="store_true",
+                   help="print per-request details; full bodies go to logs/debug.jsonl")
+    p.add_argument("--version", action="version", version=f"autogpt {__version__}")
+    return p
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.continuous_limit and not args.continuous and not args.resume:
+        parser.error("--continuous-limit can only be used with --continuous")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    from autogpt.app import run_app
+
+    sys.exit(run_app(args))

@@ -1,0 +1,160 @@
+"""Every setting, its `.env` name, default and validation.
+
+Priority is pydantic-settings' own: values passed to ``Settings(...)`` (CLI flags), then the real
+environment, then ``.env`` in the working directory, then the defaults below. Field names are the
+lower-case Auto-GPT names, so grep finds both. This module never prints and never prompts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from autogpt.errors import ConfigError
+
+CommaList = Annotated[list[str], NoDecode]
+
+DEFAULT_SHELL_ALLOWLIST = "ls,cat,head,tail,wc,grep,find,echo,pwd,date,python3"
+DEFAULT_SHELL_DENYLIST = "sudo,su,rm,shutdown,reboot,mkfs,dd,chmod,chown,curl,wget,ssh,scp"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        validate_default=True,
+    )
+
+    # --- model (issue A/B) ---
+    openai_api_key: SecretStr | None = None
+    openai_api_base: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_BASE", "OPENAI_BASE_URL")
+    )
+    fast_llm_model: str = "gpt-3.5-turbo"
+    smart_llm_model: str = "gpt-4"
+    fast_token_limit: int = Field(default=4000, ge=256)
+    smart_token_limit: int = Field(default=8000, ge=256)
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    openai_functions: Literal["auto", "true", "false"] = "auto"
+    openai_timeout: float = Field(default=120.0, gt=0)
+    """Seconds per model request before it counts as failed and is retried."""
+    openai_max_retries: int = Field(default=6, ge=0, le=20)
+    openai_retry_max_wait: float = Field(default=60.0, gt=0)
+    """The longest single wait between retries, in seconds (Retry-After is honoured up to it)."""
+    api_budget: float = Field(default=0.0, ge=0.0)
+    """Dollars; 0 means no budget."""
+
+    # --- proxies (issue B/C): read from .env too, then exported for every HTTP library ---
+    http_proxy: str | None = None
+    https_proxy: str | None = None
+    all_proxy: str | None = None
+    no_proxy: str | None = None
+
+    # --- run (issue A) ---
+    ai_settings_file: str = "ai_settings.yaml"
+    workspace_path: str = "auto_gpt_workspace"
+    restrict_to_workspace: bool = True
+    execute_local_commands: bool = False
+    authorise_command_key: str = Field(default="y", min_length=1)
+    exit_key: str = Field(default="n", min_length=1)
+    read_file_max_chars: int = Field(default=20000, ge=100)
+    """The most characters one read_file returns; the model reads further with offset."""
+
+    # --- web (issue C) ---
+    search_backend: Literal["auto", "searxng", "duckduckgo", "google"] = "auto"
+    searxng_url: str | None = None
+    google_api_key: SecretStr | None = None
+    custom_search_engine_id: str | None = None
+    use_web_browser: Literal["chrome", "firefox"] = "chrome"
+    headless_browser: bool = True
+    chromedriver_path: str | None = None
+    browse_page_timeout: float = Field(default=30.0, gt=0)
+    browse_summary_max_calls: int = Field(default=3, ge=1, le=20)
+    browse_chunk_tokens: int = Field(default=1500, ge=200)
+    allow_private_urls: bool = False
+    allow_downloads: bool = False
+    download_max_bytes: int = Field(default=50_000_000, ge=1)
+
+    # --- code execution (issue D) ---
+    execution_backend: Literal["auto", "docker", "local", "off"] = "auto"
+    python_docker_image: str = "python:3.11-slim"
+    execute_timeout: float = Field(default=60.0, gt=0)
+    execute_memory_limit_mb: int = Field(default=512, ge=16)
+    execute_cpu_limit: float = Field(default=1.0, gt=0)
+    execute_pids_limit: int = Field(default=128, ge=8)
+    shell_command_control: Literal["allowlist", "denylist"] = "allowlist"
+    shell_allowlist: CommaList = Field(default_factory=lambda: DEFAULT_SHELL_ALLOWLIST.split(","))
+    shell_denylist: CommaList = Field(default_factory=lambda: DEFAULT_SHELL_DENYLIST.split(","))
+    allow_unsandboxed_execution: bool = False
+
+    # --- persistence and memory (issue E) ---
+    autogpt_data_dir: str = ".autogpt"
+    memory_backend: Literal["no_memory", "local", "postgres"] = "local"
+    embedding_model: str = "text-embedding-3-small"
+    embedding_dimensions: int = Field(default=512, ge=0)
+    """0 means the model's native size; text-embedding-3-* accept smaller ones."""
+    database_url: SecretStr | None = None
+    memory_prompt_share: float = Field(default=0.1, ge=0.0, le=0.5)
+    """The share of the token limit that recalled memories may take in a prompt."""
+
+    @field_validator("shell_allowlist", "shell_denylist", mode="before")
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator(
+        "openai_api_base", "searxng_url", "http_proxy", "https_proxy", "all_proxy", "no_proxy",
+        "chromedriver_path", "custom_search_engine_id", mode="before",
+    )
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("openai_api_key", "google_api_key", "database_url", mode="before")
+    @classmethod
+    def _blank_secret_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and (not value.strip() or value.strip() == "your-openai-api-key"):
+            return None
+        return value
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.autogpt_data_dir)
+
+
+def env_name(field_name: str) -> str:
+    return field_name.upper()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings once; a validation problem becomes one ConfigError line per variable."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        raise ConfigError(describe_settings_error(exc)) from None
+
+
+def describe_settings_error(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        name = env_name(str(err["loc"][0])) if err["loc"] else "settings"
+        value = err.get("input")
+        shown = "(secret)" if "KEY" in name or "URL" in name and "DATABASE" in name else repr(value)
+        allowed = err["msg"]
+        if err["type"] == "literal_error":
+            allowed = "expected " + err["ctx"]["expected"]
+        elif err["type"].startswith("int_"):
+            allowed = "expected an integer"
+        elif err["type"].startswith("float_"):
+            allowed = "expected a number"
+        elif err["type"].startswith("bool_"):
+            allowed = "expected true or false (also 1/0, yes/no, on/off)"
+        lines.append(f"{name}={shown}: {allowed}")
+    return "Invalid setting: " + "\n".join(lines)

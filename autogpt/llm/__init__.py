@@ -1,0 +1,1 @@
+"""The model: the client boundary, the model table, token counting, retry policy."""

@@ -1,0 +1,42 @@
+"""The records that cross the model-client boundary. Everything above ``llm/client.py`` sees only
+these, never the ``openai`` package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: str
+    """The raw JSON text the model produced; it can be malformed like any model text."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    model: str
+    messages: list[dict[str, Any]]
+    max_tokens: int
+    temperature: float = 0.0
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | None = None
+    purpose: str = "main"
+    """What the request is for ("main", "correction", "summary", "browse"): for logs and costs."""
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    text: str | None
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    finish_reason: str | None = None
+    model: str = ""

@@ -1,0 +1,249 @@
+"""One session of the agent, new or resumed: settings, profile, workspace, model, journal, loop.
+
+Reads the flags, builds every object once and hands them to :mod:`autogpt.agent`. The terminal is
+reached only through ``console`` (printing, asking) passed to the agent as ``show`` and ``ask``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from autogpt import logs
+from autogpt.agent.authorize import Authorizer
+from autogpt.agent.cycle import Agent, ModelSetup
+from autogpt.agent.run import run
+from autogpt.agent.state import RunState
+from autogpt.commands import load_command_modules
+from autogpt.commands.context import CommandContext
+from autogpt.commands.registry import Registry
+from autogpt.config import proxy
+from autogpt.config.ai_profile import AIProfile
+from autogpt.config.settings import Settings, load_settings
+from autogpt.errors import UsageError
+from autogpt.journal import resume as resuming
+from autogpt.journal.journal import Journal, new_session_id, sessions_dir
+from autogpt.journal.report import write_report
+from autogpt.llm import catalog, tokens
+from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient
+from autogpt.llm.retry import Failure
+from autogpt.prompt.system import build_system_prompt
+from autogpt.ui.console import Console
+from autogpt.ui.render import Renderer
+from autogpt.ui.setup import ask_api_key, obtain_profile
+from autogpt.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOptions:
+    """What a session is run with; saved in the journal so ``--resume`` can reuse it."""
+
+    continuous: bool = False
+    continuous_limit: int = 0
+    model_choice: str = "fast"  # "fast" (default, --gpt3only) or "smart" (--gpt4only)
+    workspace: str = "auto_gpt_workspace"
+    budget: float = 0.0
+    tool_mode: bool | None = None
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "ai_settings_file": args.ai_settings,
+        "workspace_path": args.workspace_directory,
+        "memory_backend": args.use_memory,
+        "api_budget": args.budget,
+        "allow_downloads": True if args.allow_downloads else None,
+    }
+
+
+def start(args: argparse.Namespace, console: Console) -> int:
+    settings = load_settings(**overrides_from(args))
+    secrets = [s.get_secret_value() for s in (settings.openai_api_key, settings.google_api_key,
+                                               settings.database_url) if s]
+    logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))
+    proxy.export(settings)
+    tokens.preload(catalog.lookup(settings.fast_llm_model, fallback_window=4096).encoding)
+    data_dir = settings.data_dir
+    if args.list_sessions:
+        resuming.print_sessions(console, data_dir)
+        return 0
+    settings = _ensure_api_key(settings, console)
+
+    if args.resume:
+        loaded = resuming.load_session(data_dir, args.resume)
+        if loaded.finished:
+            console.info(f"Session {loaded.session_id} already finished: {loaded.end_reason}")
+            return 0
+        profile = loaded.profile
+        options = RunOptions(**loaded.options)
+        if args.continuous_limit:
+            options.continuous_limit = args.continuous_limit
+        if args.budget is not None:
+            options.budget = args.budget
+        folder = loaded.folder
+        console.info(f"Resuming session {loaded.session_id} at cycle {loaded.state.cycle}.")
+        if loaded.torn:
+            console.warn("The journal's last line was cut (the run was killed mid-write); "
+                         "it was loaded up to the last whole record.")
+    else:
+        profile = obtain_profile(console, Path(settings.ai_settings_file),
+                                 skip_reprompt=args.skip_reprompt)
+        options = RunOptions(
+            continuous=args.continuous,
+            continuous_limit=args.continuous_limit or 0,
+            model_choice="smart" if args.gpt4only else "fast",
+            workspace=settings.workspace_path,
+            budget=args.budget if args.budget is not None else (
+                settings.api_budget or profile.api_budget),
+        )
+        folder = sessions_dir(data_dir) / new_session_id()
+        loaded = None
+    return _run_session(args, console, settings, profile, options, folder, loaded, secrets)
+
+
+def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
+                 profile: AIProfile, options: RunOptions, folder: Path,
+                 loaded: resuming.LoadedSession | None, secrets: list[str]) -> int:
+    if args.gpt3only:
+        options.model_choice = "fast"
+    fast = catalog.lookup(settings.fast_llm_model, fallback_window=settings.fast_token_limit)
+    smart = catalog.lookup(settings.smart_llm_model, fallback_window=settings.smart_token_limit)
+    fast_limit = min(settings.fast_token_limit, fast.context_window)
+    smart_limit = min(settings.smart_token_limit, smart.context_window)
+    if options.model_choice == "smart":
+        models = ModelSetup(smart, smart_limit, smart, smart_limit, settings.temperature)
+    else:
+        models = ModelSetup(fast, fast_limit, fast, fast_limit, settings.temperature)
+    if options.tool_mode is None:
+        options.tool_mode = _tool_mode(settings, models.main)
+
+    workspace = Workspace(options.workspace, restrict=settings.restrict_to_workspace)
+    workspace.ensure()
+    if not settings.restrict_to_workspace:
+        console.warn("RESTRICT_TO_WORKSPACE=False: the agent may read and write files anywhere "
+                     "your user can.")
+    registry = Registry.from_modules(load_command_modules())
+    ctx = CommandContext(workspace=workspace, settings=settings, notify=console.info)
+    client = OpenAIModelClient(settings, on_wait=_wait_notice(console))
+    if settings.fast_llm_model and models.fast is not models.main:
+        pass
+    ctx.ask_model = _helper_conversation(client, models)
+
+    journal = Journal(folder, secrets_to_hide=secrets)
+    state = loaded.state if loaded else RunState(tool_mode=bool(options.tool_mode))
+    state.costs.budget = options.budget
+    if loaded is None:
+        journal.append("session_start", profile=profile.to_dict(), options=vars(options),
+                       workspace=str(workspace.root), model=models.main.name)
+    else:
+        journal.append("resumed", cycle=state.cycle, options=vars(options))
+        if loaded.interrupted_command:
+            console.warn(f"Command {loaded.interrupted_command} was interrupted; the model is "
+                         "told and decides what to do.")
+
+    systems: dict[bool, str] = {}
+
+    def system_for(tool_mode: bool) -> str:
+        if tool_mode not in systems:
+            systems[tool_mode] = build_system_prompt(
+                profile, registry.available(ctx), token_limit=models.main_limit,
+                tool_mode=tool_mode)
+        return systems[tool_mode]
+
+    console.info(f"Model: {models.main.name} (limit {models.main_limit:,} tokens, "
+                 f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
+                 f"{workspace.root}; session {journal.session_id}")
+    if options.continuous:
+        console.warn("Continuous mode: commands run without asking. Use at your own risk"
+                     + (f"; it stops after {options.continuous_limit} cycles."
+                        if options.continuous_limit else "; no cycle limit (see -l)."))
+    agent = Agent(
+        ai_name=profile.ai_name, system_for=system_for, models=models, client=client,
+        registry=registry, ctx=ctx, journal=journal, state=state,
+        authorizer=Authorizer(continuous=options.continuous), show=Renderer(console, debug=args.debug),
+        ask=console.ask, authorise_key=settings.authorise_command_key, exit_key=settings.exit_key,
+    )
+    try:
+        outcome, code = run(agent, continuous_limit=options.continuous_limit if options.continuous
+                            else 0, on_cycle_end=lambda: _snapshot(journal, state, options))
+    finally:
+        ctx.resources.close_all()
+    _snapshot(journal, state, options, outcome=outcome.kind)
+    report = write_report(folder, profile=profile, outcome=outcome, state=state,
+                          workspace=workspace, exit_code=code)
+    journal.close()
+    console.stop_spinner()
+    level = console.info if code == 0 else console.warn
+    level(f"{outcome.reason or outcome.kind}")
+    console.dim(f"Report: {report}")
+    if code != 0 and outcome.kind not in ("user_exit",):
+        console.dim(f"Resume with: python -m autogpt --resume {journal.session_id}")
+    return code
+
+
+def _snapshot(journal: Journal, state: RunState, options: RunOptions,
+              outcome: str | None = None) -> None:
+    journal.snapshot({
+        "cycle": state.cycle, "summary": state.summary, "summarized_upto": state.summarized_upto,
+        "cost": state.costs.total, "costs": state.costs.to_dict(), "options": vars(options),
+        "status": outcome or "running",
+    })
+
+
+def _tool_mode(settings: Settings, info: catalog.ModelInfo) -> bool:
+    if settings.openai_functions == "true":
+        return True
+    if settings.openai_functions == "false":
+        return False
+    return info.known and info.tools
+
+
+def _ensure_api_key(settings: Settings, console: Console) -> Settings:
+    if settings.openai_api_key is not None:
+        return settings
+    base = settings.openai_api_base or DEFAULT_BASE
+    if base.rstrip("/") != DEFAULT_BASE:
+        return settings  # self-hosted endpoints often need no key
+    if console.interactive:
+        key = ask_api_key(console, Path(".env"))
+        if key:
+            return settings.model_copy(update={"openai_api_key": SecretStr(key)})
+    raise UsageError("OPENAI_API_KEY is not set. Put it in .env (copy .env.template to .env) "
+                     "or in the environment.")
+
+
+def _wait_notice(console: Console):  # type: ignore[no-untyped-def]
+    def notice(attempt: int, total: int, seconds: float, failure: Failure) -> None:
+        console.warn(f"Model unavailable ({failure.short()}), retry {attempt}/{total} in "
+                     f"{seconds:.0f} s")
+    return notice
+
+
+def _helper_conversation(client: OpenAIModelClient, models: ModelSetup):  # type: ignore[no-untyped-def]
+    from autogpt.llm.types import ChatRequest
+
+    def ask_model(messages: list[dict[str, str]], max_tokens: int) -> str:
+        reply = client.complete(ChatRequest(model=models.fast.name, messages=messages,
+                                            max_tokens=max_tokens,
+                                            temperature=models.temperature, purpose="helper"))
+        return reply.text or ""
+    return ask_model
+
+
+def _proxy_passwords(settings: Settings) -> list[str]:
+    from urllib.parse import urlsplit
+
+    found = []
+    for value in (settings.http_proxy, settings.https_proxy, settings.all_proxy):
+        if value:
+            password = urlsplit(value).password
+            if password:
+                found.append(password)
+    return found

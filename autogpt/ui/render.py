@@ -1,0 +1,80 @@
+"""THOUGHTS / REASONING / PLAN / CRITICISM / NEXT ACTION, results and the cost line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from autogpt.agent.events import (
+    Authorized, CostLine, Event, Notice, ProposalShown, ResultShown, Thinking,
+)
+from autogpt.ui.console import Console
+
+SHOWN_ARG_CHARS = 400
+SHOWN_RESULT_CHARS = 1500
+
+
+def _shorten(value: Any, limit: int = SHOWN_ARG_CHARS) -> Any:
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + f"... [{len(value)} characters]"
+    if isinstance(value, dict):
+        return {k: _shorten(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shorten(v, limit) for v in value]
+    return value
+
+
+class Renderer:
+    """The ``show(event)`` callable the agent is given."""
+
+    def __init__(self, console: Console, *, debug: bool = False) -> None:
+        self.console = console
+        self.debug = debug
+
+    def __call__(self, event: Event) -> None:
+        c = self.console
+        if isinstance(event, Thinking):
+            if event.active:
+                c.start_spinner(event.label)
+            else:
+                c.stop_spinner()
+        elif isinstance(event, ProposalShown):
+            self._proposal(event)
+        elif isinstance(event, ResultShown):
+            text = event.text
+            if len(text) > SHOWN_RESULT_CHARS:
+                text = text[:SHOWN_RESULT_CHARS] + f"... [{len(event.text)} characters]"
+            label = "SYSTEM:" if event.ok else "SYSTEM (command failed):"
+            c.labelled(label, f"Command {event.command} returned: {text}",
+                       "bold green" if event.ok else "bold red")
+        elif isinstance(event, Notice):
+            {"warn": c.warn, "error": c.error, "info": c.info}.get(
+                event.level, c.dim if self.debug else (lambda _t: None)
+            )(event.text)
+        elif isinstance(event, CostLine):
+            budget = f" of ${event.budget:.2f} budget" if event.budget else ""
+            c.dim(f"Cost: ${event.request_cost:.4f} this request, ${event.total:.4f} total"
+                  f"{budget} | tokens {event.prompt_tokens:,} in, {event.completion_tokens:,} out"
+                  f" | {event.requests} requests")
+        elif isinstance(event, Authorized):
+            if event.remaining > 0:
+                c.info(f"-=-=-=-=-=-=-= COMMAND AUTHORISED BY USER -=-=-=-=-=-=-= "
+                       f"({event.remaining} more without asking)")
+            else:
+                c.info("-=-=-=-=-=-=-= COMMAND AUTHORISED BY USER -=-=-=-=-=-=-=")
+
+    def _proposal(self, event: ProposalShown) -> None:
+        c = self.console
+        t = event.proposal.thoughts
+        c.labelled(f"{event.ai_name.upper()} THOUGHTS:", t.text, "bold yellow")
+        c.labelled("REASONING:", t.reasoning, "bold yellow")
+        if t.plan:
+            c.labelled("PLAN:", "", "bold yellow")
+            for step in t.plan:
+                c.line(f"-  {step}", "green")
+        c.labelled("CRITICISM:", t.criticism, "bold yellow")
+        if t.speak:
+            c.labelled("SPEAK:", t.speak, "bold yellow")
+        args = json.dumps(_shorten(event.proposal.args), ensure_ascii=False)
+        c.labelled("NEXT ACTION:", f"COMMAND = {event.proposal.command}  ARGUMENTS = {args}",
+                   "bold cyan")

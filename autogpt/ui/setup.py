@@ -1,0 +1,96 @@
+"""Interactive setup: reuse ai_settings.yaml, or ask for name, role and goals; the API key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autogpt.config.ai_profile import (
+    DEFAULT_NAME, DEFAULT_ROLE, MAX_GOALS, AIProfile, ProfileError, keep_broken, load_profile,
+    save_profile,
+)
+from autogpt.errors import UsageError
+from autogpt.ui.console import Console
+
+
+def obtain_profile(console: Console, path: Path, *, skip_reprompt: bool) -> AIProfile:
+    """The profile to run with: reused, or asked for and saved. Never overwrites a broken file."""
+    try:
+        profile = load_profile(path)
+    except ProfileError as exc:
+        if not console.interactive:
+            raise UsageError(f"{exc}. Fix it, or remove it and run again on a terminal.") from None
+        backup = keep_broken(path)
+        console.warn(f"{exc}. It was kept as {backup.name}; let's set up a new one.")
+        profile = None
+    if profile is not None and profile.ai_goals:
+        show_profile(console, profile)
+        if skip_reprompt or not console.interactive:
+            return profile
+        if console.ask_yes_no(f"Continue with the last settings ({profile.ai_name})?"):
+            return profile
+    elif not console.interactive:
+        raise UsageError(
+            f"No AI settings at {path} and no terminal to ask for them. Create {path} "
+            "(ai_name, ai_role, ai_goals) or run on a terminal."
+        )
+    profile = ask_profile(console)
+    save_profile(profile, path)
+    console.info(f"Saved to {path}.")
+    return profile
+
+
+def show_profile(console: Console, profile: AIProfile) -> None:
+    console.labelled("Name:", profile.ai_name, "bold green")
+    console.labelled("Role:", profile.ai_role, "bold green")
+    console.labelled("Goals:", "", "bold green")
+    for goal in profile.ai_goals:
+        console.line(f"-  {goal}", "green")
+    if profile.api_budget:
+        console.labelled("Budget:", f"${profile.api_budget:.2f}", "bold green")
+
+
+def ask_profile(console: Console) -> AIProfile:
+    console.info("Create an AI: give it a name, a role and up to 5 goals.")
+    name = console.ask("Name your AI (empty for the default):", "AI Name: ").strip()
+    name = name or DEFAULT_NAME
+    role = console.ask(f"Describe {name}'s role, e.g. 'an AI that writes market reports'.",
+                       f"{name} is: ").strip() or DEFAULT_ROLE
+    console.info(f"Enter up to {MAX_GOALS} goals for {name}, one per line; an empty line ends.")
+    goals: list[str] = []
+    while len(goals) < MAX_GOALS:
+        goal = console.ask("", f"Goal {len(goals) + 1}: ").strip()
+        if not goal:
+            break
+        goals.append(goal)
+    if not goals:
+        goals = ["Increase net worth", "Grow Twitter Account",
+                 "Develop and manage multiple businesses autonomously"]
+        console.info("No goals given; using the default goals.")
+    return AIProfile(ai_name=name, ai_role=role, ai_goals=goals)
+
+
+def ask_api_key(console: Console, env_file: Path) -> str | None:
+    """On a terminal: ask for the key and offer to save it into .env."""
+    console.warn("No OPENAI_API_KEY is set.")
+    key = console.ask("Paste your OpenAI API key (input is shown; empty to quit):",
+                      "OPENAI_API_KEY: ").strip()
+    if not key:
+        return None
+    if console.ask_yes_no(f"Save it to {env_file}?"):
+        save_env_value(env_file, "OPENAI_API_KEY", key)
+        console.info(f"Saved to {env_file}.")
+    return key
+
+
+def save_env_value(env_file: Path, name: str, value: str) -> None:
+    lines = env_file.read_text(encoding="utf-8").splitlines() if env_file.exists() else []
+    out, done = [], False
+    for line in lines:
+        if line.split("=", 1)[0].strip() == name:
+            out.append(f"{name}={value}")
+            done = True
+        else:
+            out.append(line)
+    if not done:
+        out.append(f"{name}={value}")
+    env_file.write_text("\n".join(out) + "\n", encoding="utf-8")
