@@ -2,7 +2,8 @@
 
 Two families, never mixed:
 
-* ``AutogptError`` ends the run; ``cli`` prints its one-line ``message`` and exits with ``exit_code``.
+* ``AutogptError`` ends the run; ``cli`` prints its one-line ``message`` and exits with
+  ``exit_code``.
 * ``CommandError`` / ``ReplyError`` are caused by the model, a web page or a file; they become text
   for the model and the run goes on. They never reach ``cli``.
 

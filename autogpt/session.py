@@ -132,8 +132,6 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     registry = Registry.from_modules(load_command_modules())
     ctx = CommandContext(workspace=workspace, settings=settings, notify=console.info)
     client = OpenAIModelClient(settings, on_wait=_wait_notice(console))
-    if settings.fast_llm_model and models.fast is not models.main:
-        pass
     ctx.ask_model = _helper_conversation(client, models)
 
     journal = Journal(folder, secrets_to_hide=secrets)
@@ -167,7 +165,8 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     agent = Agent(
         ai_name=profile.ai_name, system_for=system_for, models=models, client=client,
         registry=registry, ctx=ctx, journal=journal, state=state,
-        authorizer=Authorizer(continuous=options.continuous), show=Renderer(console, debug=args.debug),
+        authorizer=Authorizer(continuous=options.continuous),
+        show=Renderer(console, debug=args.debug),
         ask=console.ask, authorise_key=settings.authorise_command_key, exit_key=settings.exit_key,
     )
     try:

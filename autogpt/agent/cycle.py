@@ -14,7 +14,13 @@ from typing import Any
 from autogpt.agent import messages as msgs
 from autogpt.agent.authorize import Authorizer, Decision, parse_answer
 from autogpt.agent.events import (
-    Authorized, CostLine, Event, Notice, ProposalShown, ResultShown, Thinking,
+    Authorized,
+    CostLine,
+    Event,
+    Notice,
+    ProposalShown,
+    ResultShown,
+    Thinking,
 )
 from autogpt.agent.outcome import Outcome
 from autogpt.agent.state import RunState
@@ -28,7 +34,7 @@ from autogpt.llm.tokens import TokenCounter
 from autogpt.llm.types import ChatReply, ChatRequest
 from autogpt.prompt import context as promptctx
 from autogpt.prompt.summary import summarize
-from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS, build_system_prompt
+from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS
 from autogpt.reply.parser import Proposal, parse_reply
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,12 @@ from autogpt.agent.cycle import Agent
 from autogpt.agent.events import Notice
 from autogpt.agent.outcome import Outcome
 from autogpt.errors import (
-    EXIT_FINISHED, EXIT_INTERRUPTED, EXIT_STOPPED, ModelRejected, ModelUnavailable, RunStopped,
+    EXIT_FINISHED,
+    EXIT_INTERRUPTED,
+    EXIT_STOPPED,
+    ModelRejected,
+    ModelUnavailable,
+    RunStopped,
 )
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 Risk = Literal["read", "write", "network", "exec"]
 Availability = Callable[["CommandContext"], "str | None"]
-"""Returns ``None`` when the command can run, else the reason it cannot ("Docker is not running")."""
+"""``None`` when the command can run, else the reason it cannot ("Docker is not running")."""
 
 _SPEC_ATTR = "__command_spec__"
 
@@ -138,7 +138,7 @@ def _resolve(annotation: Any, fn: Callable[..., Any]) -> Any:
     if annotation is inspect.Parameter.empty:
         return Any
     if isinstance(annotation, str):
-        return eval(annotation, fn.__globals__)  # noqa: S307 - our own source code
+        return eval(annotation, fn.__globals__)
     return annotation
 
 

@@ -41,7 +41,7 @@ class Journal:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / JOURNAL
         self._secrets = [s for s in secrets_to_hide if s and len(s) >= 6]
-        self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
+        self._handle = open(self.path, "a", encoding="utf-8")
 
     @property
     def session_id(self) -> str:

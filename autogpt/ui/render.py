@@ -6,7 +6,13 @@ import json
 from typing import Any
 
 from autogpt.agent.events import (
-    Authorized, CostLine, Event, Notice, ProposalShown, ResultShown, Thinking,
+    Authorized,
+    CostLine,
+    Event,
+    Notice,
+    ProposalShown,
+    ResultShown,
+    Thinking,
 )
 from autogpt.ui.console import Console
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from autogpt.config.ai_profile import (
-    DEFAULT_NAME, DEFAULT_ROLE, MAX_GOALS, AIProfile, ProfileError, keep_broken, load_profile,
+    DEFAULT_NAME,
+    DEFAULT_ROLE,
+    MAX_GOALS,
+    AIProfile,
+    ProfileError,
+    keep_broken,
+    load_profile,
     save_profile,
 )
 from autogpt.errors import UsageError

@@ -1,0 +1,67 @@
+import pytest
+
+from autogpt.config.settings import load_settings
+from autogpt.errors import ConfigError
+
+
+def test_defaults_match_auto_gpt():
+    s = load_settings()
+    assert (s.fast_llm_model, s.smart_llm_model) == ("gpt-3.5-turbo", "gpt-4")
+    assert (s.fast_token_limit, s.smart_token_limit) == (4000, 8000)
+    assert s.restrict_to_workspace is True
+    assert s.execute_local_commands is False
+    assert (s.authorise_command_key, s.exit_key) == ("y", "n")
+
+
+@pytest.mark.parametrize("value", ["True", "true", "1", "yes", "YES", "on"])
+def test_booleans_accept_any_case(monkeypatch, value):
+    monkeypatch.setenv("EXECUTE_LOCAL_COMMANDS", value)
+    assert load_settings().execute_local_commands is True
+
+
+def test_bad_value_names_variable_value_and_what_is_allowed(monkeypatch):
+    monkeypatch.setenv("FAST_TOKEN_LIMIT", "lots")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert "FAST_TOKEN_LIMIT='lots': expected an integer" in info.value.message
+    assert info.value.exit_code == 2
+
+
+def test_env_file_is_read_and_real_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("FAST_LLM_MODEL=from-dotenv\nSMART_LLM_MODEL=gpt-4o\n",
+                                   encoding="utf-8")
+    monkeypatch.setenv("FAST_LLM_MODEL", "from-env")
+    s = load_settings()
+    assert s.fast_llm_model == "from-env"
+    assert s.smart_llm_model == "gpt-4o"
+
+
+def test_openai_base_url_is_read_as_api_base(monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://localhost:8000/v1")
+    assert load_settings().openai_api_base == "http://localhost:8000/v1"
+
+
+def test_api_key_is_masked_in_repr(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret-key")
+    s = load_settings()
+    assert "sk-very-secret-key" not in repr(s)
+    assert s.openai_api_key.get_secret_value() == "sk-very-secret-key"
+
+
+def test_placeholder_key_from_template_counts_as_missing(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "your-openai-api-key")
+    assert load_settings().openai_api_key is None
+
+
+def test_shell_allowlist_is_comma_separated(monkeypatch):
+    monkeypatch.setenv("SHELL_ALLOWLIST", "ls, cat ,echo")
+    assert load_settings().shell_allowlist == ["ls", "cat", "echo"]
+
+
+def test_literal_setting_lists_allowed_values(monkeypatch):
+    monkeypatch.setenv("OPENAI_FUNCTIONS", "maybe")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert "OPENAI_FUNCTIONS='maybe'" in info.value.message
+    assert "'auto'" in info.value.message

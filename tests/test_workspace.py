@@ -1,0 +1,83 @@
+import os
+
+import pytest
+
+from autogpt.errors import CommandError
+from autogpt.workspace import PathOutsideWorkspace, Workspace
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace(tmp_path / "ws")
+    w.ensure()
+    return w
+
+
+@pytest.mark.parametrize("name", ["../x.txt", "a/../../x.txt", "/etc/passwd", "~/secret",
+                                  "~root/x", "a\x00b"])
+def test_escapes_are_refused(ws, name):
+    with pytest.raises(PathOutsideWorkspace):
+        ws.resolve(name)
+
+
+def test_symlink_out_of_workspace_is_refused(ws, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("s", encoding="utf-8")
+    os.symlink(outside, ws.root / "link")
+    with pytest.raises(PathOutsideWorkspace):
+        ws.read_text("link/secret.txt")
+    with pytest.raises(PathOutsideWorkspace):
+        ws.write_text("link/new.txt", "x")
+    assert not (outside / "new.txt").exists()
+
+
+def test_symlink_inside_workspace_is_fine(ws):
+    ws.write_text("real.txt", "inside")
+    os.symlink(ws.root / "real.txt", ws.root / "alias.txt")
+    assert ws.read_text("alias.txt").text == "inside"
+
+
+def test_absolute_path_inside_is_allowed(ws):
+    ws.write_text(str(ws.root / "abs.txt"), "ok")
+    assert (ws.root / "abs.txt").read_text(encoding="utf-8") == "ok"
+
+
+def test_unrestricted_workspace_allows_outside_paths(tmp_path):
+    w = Workspace(tmp_path / "ws", restrict=False)
+    assert w.resolve("../x") == (tmp_path / "x").resolve()
+
+
+def test_write_is_atomic_and_creates_parents(ws):
+    ws.write_text("deep/er/file.txt", "one")
+    ws.write_text("deep/er/file.txt", "two")
+    assert (ws.root / "deep/er/file.txt").read_text(encoding="utf-8") == "two"
+    leftovers = [p for p in (ws.root / "deep/er").iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_chinese_text_round_trips(ws):
+    text = "冰淇淋市场调查报告：夏季销量增长明显。\n"
+    ws.write_text("报告.md", text)
+    ws.write_text("报告.md", "追加。", append=True)
+    assert ws.read_text("报告.md").text == text + "追加。"
+
+
+def test_binary_file_is_described_not_dumped(ws):
+    (ws.root / "img.bin").write_bytes(b"\x89PNG\x00\x01\x02" * 100)
+    part = ws.read_text("img.bin")
+    assert part.binary and "binary file, 700 bytes" in part.text
+
+
+def test_big_file_is_read_in_parts(ws):
+    (ws.root / "big.txt").write_text("x" * 1_000_000, encoding="utf-8")
+    part = ws.read_text("big.txt", offset=10, limit=100)
+    assert len(part.text) == 100 and part.offset == 10 and part.total_chars >= 1_000_000
+
+
+def test_delete_refuses_directories_and_missing_files(ws):
+    (ws.root / "d").mkdir()
+    with pytest.raises(CommandError, match="directory"):
+        ws.delete("d")
+    with pytest.raises(CommandError, match="does not exist"):
+        ws.delete("nope.txt")
