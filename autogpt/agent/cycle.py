@@ -181,6 +181,7 @@ class Agent:
         try:
             summary, usage = summarize(
                 client=self.client, model=self.models.fast.name, limit=self.models.fast_limit,
+                main_limit=self.models.main_limit,
                 counter=self.fast_counter, previous=self.state.summary, turns=dropped,
                 temperature=self.models.temperature,
             )
@@ -230,8 +231,11 @@ class Agent:
                             cost=dollars, latency=round(latency, 3))
         self.show(CostLine(self.state.cycle + 1, dollars, costs.total, costs.budget, prompt,
                            completion, costs.requests))
-        log.debug("request %s model=%s prompt=%d completion=%d cost=%.5f latency=%.2fs",
-                  purpose, info.name, prompt, completion, dollars, latency)
+        retries = getattr(self.client, "retries_last_request", 0)
+        detail = (f"request {purpose} model={info.name} prompt={prompt} completion={completion} "
+                  f"cost=${dollars:.5f} latency={latency:.2f}s retries={retries}")
+        log.debug(detail)
+        self.show(Notice(detail, "debug"))
         if costs.should_warn():
             self.show(Notice(f"80% of the budget is spent (${costs.total:.4f} of "
                              f"${costs.budget:.2f}).", "warn"))
@@ -244,7 +248,9 @@ class Agent:
         for attempt in range(MAX_CORRECTIONS + 1):
             reply = self._request(current, "main" if attempt == 0 else "correction")
             try:
-                return reply, parse_reply(reply.text, reply.tool_calls, commands=commands), None
+                proposal = parse_reply(reply.text, reply.tool_calls, commands=commands)
+                _refuse_cut_writes(reply, proposal)
+                return reply, proposal, None
             except ReplyError as exc:
                 error = exc
             if attempt == MAX_CORRECTIONS:
@@ -254,7 +260,7 @@ class Agent:
             self.show(Notice(f"Unusable reply ({error}); asking the model to correct it.", "warn"))
             bad = msgs.assistant_message(reply, None)
             trigger = TRIGGER_TOOLS if self.state.tool_mode else TRIGGER
-            current = messages[:-1] + [messages[-1], bad] + msgs.result_messages(
+            current = [*messages, bad] + msgs.result_messages(
                 bad, f"Your last reply could not be used: {error}")
             if current[-1]["role"] == "tool":
                 current.append({"role": "user", "content": trigger})
@@ -329,3 +335,17 @@ class Agent:
         turn_messages = [assistant, *msgs.result_messages(assistant, text)]
         self.state.turns.append(promptctx.Turn(turn_messages, cycle=self.state.cycle))
         self.journal.append(kind, cycle=self.state.cycle, messages=turn_messages, **extra)
+
+
+CONTENT_COMMANDS = {"write_to_file", "append_to_file", "execute_python_code"}
+
+
+def _refuse_cut_writes(reply: ChatReply, proposal: Proposal) -> None:
+    """A reply cut at the token limit may still parse; its file text would be incomplete."""
+    cut = reply.finish_reason == "length" or any("cut off" in n for n in proposal.notes)
+    if cut and proposal.command in CONTENT_COMMANDS:
+        raise ReplyError(
+            f"Your reply was cut off at the length limit, so the text for {proposal.command} is "
+            "incomplete. Write long texts in parts: write_to_file with the first part, then "
+            "append_to_file with the rest, keeping each reply short."
+        )

@@ -20,6 +20,11 @@ from autogpt.llm.tokens import TokenCounter
 
 TARGET_SHARE = 0.6
 SUMMARY_MAX_TOKENS = 400
+
+
+def summary_reserve(limit: int) -> int:
+    """Tokens the running summary may take: up to 400, less on small local models."""
+    return max(100, min(SUMMARY_MAX_TOKENS, limit // 10))
 SUMMARY_PREFIX = "This reminds you of these events from your past:\n"
 OPENING = "Begin working on your goals."
 
@@ -97,7 +102,7 @@ def fit(
     fixed = (
         counter.messages([{"role": "system", "content": system}])
         + counter.message({"role": "user", "content": SUMMARY_PREFIX})
-        + SUMMARY_MAX_TOKENS
+        + summary_reserve(budget.limit)
         + counter.text(tail)
         + 8
     )

@@ -13,7 +13,7 @@ from typing import Any
 from autogpt.llm.client import ModelClient
 from autogpt.llm.tokens import TokenCounter
 from autogpt.llm.types import ChatRequest, Usage
-from autogpt.prompt.context import SUMMARY_MAX_TOKENS, Turn
+from autogpt.prompt.context import Turn, summary_reserve
 
 INSTRUCTION = (
     "You keep the running memory of an autonomous agent. Merge the new events into the current "
@@ -61,14 +61,15 @@ def summarize(
     client: ModelClient,
     model: str,
     limit: int,
+    main_limit: int,
     counter: TokenCounter,
     previous: str | None,
     turns: Sequence[Turn],
     temperature: float = 0.0,
 ) -> tuple[str, Usage]:
     """The new summary and the request's usage."""
-    reply_tokens = SUMMARY_MAX_TOKENS
-    words = int(SUMMARY_MAX_TOKENS * 0.5)
+    reply_tokens = summary_reserve(main_limit)
+    words = int(reply_tokens * 0.5)
     instruction = INSTRUCTION.format(words=words)
     head = f"Current summary:\n{previous or '(nothing yet)'}\n\nNew events:\n"
     room = limit - reply_tokens - counter.messages(
@@ -88,8 +89,8 @@ def summarize(
     )
     reply = client.complete(request)
     text = (reply.text or "").strip() or (previous or "")
-    if counter.text(text) > SUMMARY_MAX_TOKENS:
-        text = _cut_to(text, SUMMARY_MAX_TOKENS, counter)
+    if counter.text(text) > reply_tokens:
+        text = _cut_to(text, reply_tokens, counter)
     return text, reply.usage
 
 

@@ -1,0 +1,60 @@
+from autogpt.llm.tokens import TokenCounter
+from autogpt.prompt.context import Budget, Turn, assemble, fit, reply_reserve
+from autogpt.prompt.summary import describe_turn
+
+COUNTER = TokenCounter("cl100k_base")
+
+
+def turn(i: int, size: int = 400) -> Turn:
+    return Turn([{"role": "assistant", "content": f'{{"command": {{"name": "read_file{i}"}}}}'},
+                 {"role": "user", "content": f"Command read_file returned: {'word ' * size}"}], i)
+
+
+def test_everything_fits_no_drop_and_the_result_comes_last():
+    f = fit(system="sys", summary=None, turns=[turn(1, 10)], tail="next?",
+            budget=Budget(4000, 1000), counter=COUNTER)
+    assert f.drop == 0
+    assert [m["role"] for m in f.messages] == ["system", "user", "assistant", "user"]
+    assert f.messages[-1]["content"].startswith("Command read_file returned")
+    assert f.messages[-1]["content"].endswith("next?")
+
+
+def test_overflowing_history_drops_oldest_turns_down_to_the_target_share():
+    turns = [turn(i) for i in range(10)]
+    f = fit(system="sys", summary=None, turns=turns, tail="next?", budget=Budget(4000, 1000),
+            counter=COUNTER)
+    assert f.drop > 0
+    kept = sum(t.tokens(COUNTER) for t in turns[f.drop:])
+    assert kept <= 0.6 * 3000
+    assert f.prompt_tokens + 1000 <= 4000
+
+
+def test_the_newest_turn_is_always_kept_word_for_word():
+    turns = [turn(i) for i in range(5)]
+    f = fit(system="sys", summary="old", turns=turns, tail="t", budget=Budget(1500, 300),
+            counter=COUNTER)
+    assert f.messages[-2] == turns[-1].messages[0]
+
+
+def test_system_prompt_stays_first_and_unchanged_across_cycles():
+    a = assemble("SYSTEM", None, [turn(1, 5)], "t")
+    b = assemble("SYSTEM", None, [turn(1, 5), turn(2, 5)], "t")
+    assert a[0] == b[0] == {"role": "system", "content": "SYSTEM"}
+    assert a[:3] == b[:3]
+
+
+def test_summary_opens_the_history():
+    messages = assemble("S", "I read a.txt.", [], "next")
+    assert messages[1]["content"].startswith("This reminds you of these events from your past:")
+
+
+def test_reply_reserve_is_bounded():
+    assert reply_reserve(1900, 4096) == 475
+    assert reply_reserve(4000, 4096) == 1000
+    assert reply_reserve(128000, 16384) == 4096
+
+
+def test_events_that_are_not_json_are_summarised_as_text():
+    t = Turn([{"role": "assistant", "content": "not json at all {"},
+              {"role": "user", "content": "Human feedback: 继续"}])
+    assert describe_turn(t) == "I decided: not json at all {\nHuman feedback: 继续"
