@@ -10,6 +10,8 @@ from types import ModuleType
 
 COMMAND_MODULES: tuple[str, ...] = (
     "autogpt.commands.files",
+    "autogpt.commands.web",
+    "autogpt.commands.browse",
     "autogpt.commands.control",
 )
 

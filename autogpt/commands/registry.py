@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
 
-from autogpt.errors import CommandError
+from autogpt.errors import AutogptError, CommandError
 
 if TYPE_CHECKING:
     from autogpt.commands.context import CommandContext
@@ -227,8 +227,8 @@ class Registry:
             value = spec.fn(ctx, **kwargs) if spec.takes_ctx else spec.fn(**kwargs)
         except CommandError as exc:
             return CommandResult(name, f"Error: {exc}", ok=False)
-        except (KeyboardInterrupt, SystemExit):
-            raise
+        except (KeyboardInterrupt, SystemExit, AutogptError):
+            raise  # the run ends (e.g. the model became unavailable inside a page summary)
         except Exception as exc:  # a command bug must not end the run; it is logged
             log.exception("command %s raised", name)
             return CommandResult(name, f"Error: {name} failed: {type(exc).__name__}: {exc}", False)

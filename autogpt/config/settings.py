@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     searxng_url: str | None = None
     google_api_key: SecretStr | None = None
     custom_search_engine_id: str | None = None
-    use_web_browser: Literal["chrome", "firefox"] = "chrome"
+    use_web_browser: Literal["chrome", "firefox", "none"] = "chrome"
+    """none: read pages over plain HTTP (no scripts run)."""
     headless_browser: bool = True
     chromedriver_path: str | None = None
     browse_page_timeout: float = Field(default=30.0, gt=0)

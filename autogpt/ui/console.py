@@ -7,21 +7,15 @@ before it is printed, and is never interpreted as rich markup.
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import Any
 
 from rich.console import Console as RichConsole
 from rich.text import Text
 
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from autogpt.sanitize import clean_text as sanitize
 
-
-def sanitize(text: Any) -> str:
-    """Model or web text made safe for a terminal: no escapes, no control characters."""
-    cleaned = _ANSI.sub("", str(text))
-    return _CONTROL.sub("", cleaned.replace("\r\n", "\n").replace("\r", "\n"))
+__all__ = ["Console", "sanitize"]
 
 
 class Console:

@@ -1,0 +1,196 @@
+"""How the browser is started: the binary, the flags, the proxy flags, the driver search.
+
+The driver is looked for in this order: ``CHROMEDRIVER_PATH``, a system chromedriver, Selenium
+Manager, webdriver-manager; the first that starts Chromium wins, and if none does, every reason
+is given. The driver runs in its own session, so a Ctrl-C in the terminal reaches only the agent,
+which then closes the browser itself. Chromium gets ``--no-sandbox`` only when running as root.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from autogpt.web.processes import kill_profile_processes
+from autogpt.web.untrusted import for_terminal
+
+if TYPE_CHECKING:
+    from autogpt.config.settings import Settings
+
+CHROME_FLAGS = (
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-quic",
+    "--disable-extensions",
+    "--mute-audio",
+    "--blink-settings=imagesEnabled=false",
+    "--window-size=1280,2000",
+)
+CHROME_BINARIES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+SYSTEM_DRIVERS = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
+
+
+class BrowserUnavailable(Exception):
+    """No browser could be started; the message says why (shown once, then plain HTTP is used)."""
+
+
+@dataclass(frozen=True)
+class ProxyPlan:
+    server: str | None
+    bypass: str | None
+    dropped_credentials: bool = False
+
+
+def proxy_plan(settings: Settings) -> ProxyPlan:
+    """Chromium's ``--proxy-server`` / ``--proxy-bypass-list`` from the proxy settings.
+
+    Like the HTTP libraries: ``HTTP_PROXY`` for http, ``HTTPS_PROXY`` for https, ``ALL_PROXY`` for
+    either when unset; ``NO_PROXY`` hosts go direct. ``<-loopback>`` makes loopback go through the
+    proxy too (Chromium bypasses it implicitly), unless NO_PROXY lists it.
+    """
+    http = settings.http_proxy or settings.all_proxy
+    https = settings.https_proxy or settings.all_proxy
+    if not http and not https:
+        return ProxyPlan(None, None)
+    dropped = any(urlsplit(p).password or urlsplit(p).username for p in (http, https) if p)
+    http, https = (_without_credentials(p) if p else None for p in (http, https))
+    if http == https:
+        server = http
+    else:
+        server = ";".join(f"{s}={p}" for s, p in (("http", http), ("https", https)) if p)
+    rules = ["<-loopback>"]
+    for entry in (settings.no_proxy or "").split(","):
+        entry = entry.strip()
+        if entry == "*":
+            return ProxyPlan(None, None, dropped)
+        if not entry:
+            continue
+        if entry.startswith("."):
+            rules += [f"*{entry}", entry[1:]]
+        elif entry[0].isalpha() and "/" not in entry:
+            rules += [entry, f"*.{entry}"]
+        else:
+            rules.append(entry)
+    return ProxyPlan(server, ";".join(rules), dropped)
+
+
+def _without_credentials(proxy: str) -> str:
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    scheme = {"socks5h": "socks5", "socks4a": "socks4"}.get(parts.scheme, parts.scheme)
+    return urlunsplit((scheme, netloc, "", "", ""))  # Chromium resolves through SOCKS itself
+
+
+def start_chrome(settings: Settings, profile_dir: Path) -> tuple[Any, str]:
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    binary = next(filter(None, map(shutil.which, CHROME_BINARIES)), None)
+    if binary:
+        options.binary_location = binary
+    flags = list(CHROME_FLAGS) if settings.headless_browser else list(CHROME_FLAGS[1:])
+    flags.append(f"--user-data-dir={profile_dir}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
+    plan = proxy_plan(settings)
+    if plan.server:
+        flags.append(f"--proxy-server={plan.server}")
+        flags.append(f"--proxy-bypass-list={plan.bypass}")
+    for flag in flags:
+        options.add_argument(flag)
+    options.page_load_strategy = "normal"
+    options.unhandled_prompt_behavior = "dismiss"
+    options.add_experimental_option("prefs", {"download_restrictions": 3})
+    options.add_experimental_option("excludeSwitches", ["enable-automation"])
+    failures: list[str] = []
+    for how, make_service in _chrome_services(settings):
+        try:
+            service = make_service()
+        except Exception as exc:
+            failures.append(f"{how}: {_short(exc)}")
+            continue
+        if service is None:
+            continue
+        try:
+            return webdriver.Chrome(options=options, service=service), how
+        except Exception as exc:
+            failures.append(f"{how}: {_short(exc)}")
+            kill_profile_processes(profile_dir)
+    browser = binary or "no chromium/chrome binary found"
+    raise BrowserUnavailable(f"Chromium could not start ({browser}; " + "; ".join(failures) + ")")
+
+
+def _chrome_services(settings: Settings) -> Iterator[tuple[str, Callable[[], Any]]]:
+    from selenium.webdriver.chrome.service import Service
+
+    def service(path: str | None) -> Any:
+        return Service(executable_path=path, popen_kw={"start_new_session": True})
+
+    def configured() -> Any:
+        path = settings.chromedriver_path
+        if not path:
+            return None
+        if not (Path(path).is_file() and os.access(path, os.X_OK)):
+            raise BrowserUnavailable(f"CHROMEDRIVER_PATH={path} is not an executable file")
+        return service(path)
+
+    def system() -> Any:
+        found = shutil.which("chromedriver") or next(
+            (p for p in SYSTEM_DRIVERS if os.access(p, os.X_OK)), None
+        )
+        return service(found) if found else None
+
+    def webdriver_manager() -> Any:
+        from webdriver_manager.chrome import ChromeDriverManager
+
+        return service(ChromeDriverManager().install())
+
+    yield "CHROMEDRIVER_PATH", configured
+    yield "system chromedriver", system
+    yield "Selenium Manager", lambda: service(None)
+    yield "webdriver-manager", webdriver_manager
+
+
+def start_firefox(settings: Settings, profile_dir: Path) -> tuple[Any, str]:
+    from selenium import webdriver
+    from selenium.webdriver.firefox.service import Service
+
+    options = webdriver.FirefoxOptions()
+    if settings.headless_browser:
+        options.add_argument("-headless")
+    options.add_argument("-profile")
+    options.add_argument(str(profile_dir))
+    plan = proxy_plan(settings)
+    if plan.server and "=" not in plan.server:
+        parts = urlsplit(plan.server)
+        kind = "socks" if (parts.scheme or "").startswith("socks") else "http"
+        options.set_preference("network.proxy.type", 1)
+        for key in ("http", "ssl") if kind == "http" else ("socks",):
+            options.set_preference(f"network.proxy.{key}", parts.hostname or "")
+            options.set_preference(f"network.proxy.{key}_port", parts.port or 8080)
+        options.set_preference("network.proxy.allow_hijacking_localhost", True)
+    options.set_preference("browser.download.folderList", 2)
+    options.set_preference("browser.download.dir", str(profile_dir))
+    try:
+        service = Service(popen_kw={"start_new_session": True})
+        return webdriver.Firefox(options=options, service=service), "geckodriver"
+    except Exception as exc:
+        raise BrowserUnavailable(f"Firefox could not start: {_short(exc)}") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "msg", None) or exc).strip().splitlines()
+    return for_terminal(text[0] if text else type(exc).__name__, 200)

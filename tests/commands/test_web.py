@@ -1,0 +1,144 @@
+"""web_search and download_file, dispatched as the agent would, against a local site.
+
+The public search service is mocked by a local SearXNG-style endpoint; files are served by the
+local site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from autogpt.commands import web
+from autogpt.commands.registry import Registry
+from tests.web.conftest import make_ctx, make_settings
+from tests.web.site import Site
+
+REGISTRY = Registry.from_modules([web])
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with Site() as running:
+        yield running
+
+
+def test_schemas_are_pinned() -> None:
+    assert REGISTRY.get("web_search").schema == {  # type: ignore[union-attr]
+        "additionalProperties": False,
+        "properties": {
+            "query": {"description": "what to search for, in any language", "type": "string"},
+            "num_results": {"default": 8, "type": "integer"},
+        },
+        "required": ["query"],
+        "type": "object",
+    }
+    assert REGISTRY.get("download_file").schema == {  # type: ignore[union-attr]
+        "additionalProperties": False,
+        "properties": {
+            "url": {"description": "http(s) URL of the file", "type": "string"},
+            "filename": {"description": "where to save it in the workspace", "type": "string"},
+        },
+        "required": ["url", "filename"],
+        "type": "object",
+    }
+
+
+def _results(count: int):  # type: ignore[no-untyped-def]
+    def answer(request) -> None:  # type: ignore[no-untyped-def]
+        request.json(
+            {
+                "results": [
+                    {
+                        "url": f"https://r.example/{i}",
+                        "title": f"{request.query['q'][0]} {i}",
+                        "content": "snippet " * 30,
+                    }
+                    for i in range(count)
+                ]
+            }
+        )
+
+    return answer
+
+
+def test_web_search_lists_results_and_says_who_answered(tmp_path: Path, site: Site) -> None:
+    site.add("/search", _results(3))
+    notes: list[str] = []
+    ctx = make_ctx(tmp_path, make_settings(searxng_url=site.url()), notes=notes)
+    result = REGISTRY.dispatch("web_search", {"query": "冰淇淋 市场"}, ctx)
+    assert result.ok, result.text
+    assert result.text.startswith("Search results for '冰淇淋 市场' (answered by searxng):\n")
+    assert "1. 冰淇淋 市场 0\n   https://r.example/0\n   snippet" in result.text
+    assert "untrusted data" in result.text
+    assert notes == ["Searching the web for 冰淇淋 市场"]
+
+
+def test_web_search_fits_the_result_budget(tmp_path: Path, site: Site) -> None:
+    site.add("/search", _results(20))
+    ctx = make_ctx(tmp_path, make_settings(searxng_url=site.url()), budget=300)
+    text = REGISTRY.dispatch("web_search", {"query": "ice", "num_results": 20}, ctx).text
+    assert ctx.count_tokens(text) <= 300
+    assert "more results left out to fit the result budget" in text
+
+
+def test_web_search_failure_is_one_line_for_the_model(tmp_path: Path, site: Site) -> None:
+    site.add("/search", lambda r: r.reply(502, b"bad gateway", "text/plain"))
+    ctx = make_ctx(tmp_path, make_settings(searxng_url=site.url(), search_backend="searxng"))
+    result = REGISTRY.dispatch("web_search", {"query": "ice"}, ctx)
+    assert not result.ok
+    assert result.text.startswith("Error: web search failed: searxng: ")
+    assert "\n" not in result.text
+
+
+def test_download_file_is_offered_only_when_allowed(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path, make_settings())
+    assert "download_file" not in [s.name for s in REGISTRY.available(ctx)]
+    result = REGISTRY.dispatch("download_file", {"url": "https://x.org/f", "filename": "f"}, ctx)
+    assert result.text == (
+        "Error: download_file is not available: downloads are off; the user can start with "
+        "--allow-downloads (ALLOW_DOWNLOADS=true)"
+    )
+
+
+def test_download_streams_into_the_workspace_with_progress(tmp_path: Path, site: Site) -> None:
+    data = bytes(range(256)) * 4000
+    site.page("/data.bin", data, "application/octet-stream")
+    notes: list[str] = []
+    ctx = make_ctx(
+        tmp_path, make_settings(allow_downloads=True, allow_private_urls=True), notes=notes
+    )
+    result = REGISTRY.dispatch(
+        "download_file", {"url": site.url("/data.bin"), "filename": "in/data.bin"}, ctx
+    )
+    assert result.ok, result.text
+    assert (ctx.workspace.root / "in" / "data.bin").read_bytes() == data
+    assert result.text.endswith(f"to in/data.bin ({len(data)} bytes, application/octet-stream).")
+    assert f"Downloading {site.url('/data.bin')}: 100 % of {len(data)} bytes" in notes
+
+
+def test_a_download_over_the_cap_leaves_nothing(tmp_path: Path, site: Site) -> None:
+    site.page("/big.bin", b"x" * 100_000, "application/octet-stream")
+    ctx = make_ctx(
+        tmp_path,
+        make_settings(allow_downloads=True, allow_private_urls=True, download_max_bytes=10_000),
+    )
+    result = REGISTRY.dispatch("download_file", {"url": site.url("/big.bin"), "filename": "b"}, ctx)
+    assert "larger than DOWNLOAD_MAX_BYTES (10000 bytes); nothing was saved" in result.text
+    assert list(ctx.workspace.root.iterdir()) == []
+
+
+def test_downloads_keep_to_the_workspace_and_the_guard(tmp_path: Path, site: Site) -> None:
+    ctx = make_ctx(tmp_path, make_settings(allow_downloads=True))
+    outside = REGISTRY.dispatch(
+        "download_file", {"url": "https://x.org/f", "filename": "../escape"}, ctx
+    )
+    assert "outside the workspace" in outside.text
+    local = REGISTRY.dispatch("download_file", {"url": site.url("/hello"), "filename": "h"}, ctx)
+    assert local.text == (
+        "Error: refused: 127.0.0.1 is a loopback address; "
+        "set ALLOW_PRIVATE_URLS=true to allow local addresses"
+    )
+    assert list(ctx.workspace.root.iterdir()) == []

@@ -1,0 +1,30 @@
+"""Start-up stays light: we assert the cause (which modules are imported), not a time."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+NEVER_AT_HELP = ["openai", "pydantic", "pydantic_settings", "rich", "yaml", "tiktoken",
+                 "selenium", "docker", "numpy", "psycopg", "trafilatura", "ddgs", "httpx2"]
+NEVER_BEFORE_FIRST_USE = ["selenium", "docker", "numpy", "psycopg", "trafilatura", "ddgs",
+                          "sqlite_vec", "usearch", "openai", "tiktoken"]
+
+
+def _loaded(code: str, names: list[str]) -> list[str]:
+    probe = code + f"\nimport sys, json\nprint(json.dumps([n for n in {names!r} if n in sys.modules]))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_help_path_imports_nothing_heavy():
+    assert _loaded("import autogpt.cli", NEVER_AT_HELP) == []
+
+
+def test_building_a_session_does_not_import_browser_docker_database_or_sdk():
+    code = ("import autogpt.session\n"
+            "from autogpt.commands import load_command_modules\n"
+            "load_command_modules()\n")
+    assert _loaded(code, NEVER_BEFORE_FIRST_USE) == []

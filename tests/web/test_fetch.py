@@ -1,0 +1,80 @@
+"""Plain HTTP fetches: guarded redirects, proxies, size cap, timeouts — against the local site.
+
+The public internet is stood in for by the local site reached as ``site.test`` through a
+recording proxy (a host that no guard can see as local).
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from autogpt.errors import CommandError
+from autogpt.web.fetch import Route, fetch
+from autogpt.web.urlguard import UrlRefused
+from tests.support.proxy_server import RecordingProxy
+from tests.web.conftest import make_settings
+from tests.web.site import Site
+
+
+def _route(**settings: object) -> Route:
+    return Route.from_settings(make_settings(**settings))
+
+
+def test_fetch_goes_through_the_proxy_from_the_settings(site: Site) -> None:
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
+        got = fetch(site.proxied_url("/hello"), _route(http_proxy=proxy.url), max_bytes=10_000)
+    assert b"Hello from the site" in got.body
+    assert ("GET", site.proxied_url("/hello")) in proxy.seen
+
+
+def test_a_redirect_to_loopback_is_refused_before_it_is_followed(site: Site) -> None:
+    start = site.proxied_url(f"/redirect?to={site.url('/secret')}")
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
+        with pytest.raises(UrlRefused) as refused:
+            fetch(start, _route(http_proxy=proxy.url), max_bytes=10_000)
+    assert f"redirected to {site.url('/secret')}: 127.0.0.1 is a loopback address" in str(
+        refused.value
+    )
+    assert "ALLOW_PRIVATE_URLS=true" in str(refused.value)
+    assert not any(hit.startswith("/secret") for hit in site.hits)
+
+
+def test_the_same_redirect_is_followed_with_private_urls_allowed(site: Site) -> None:
+    start = site.proxied_url(f"/redirect?to={site.url('/secret')}")
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
+        got = fetch(start, _route(http_proxy=proxy.url, allow_private_urls=True), max_bytes=10_000)
+    assert b"The local secret is 4242" in got.body
+    assert got.final_url == site.url("/secret")
+
+
+def test_a_refused_proxy_is_named(site: Site) -> None:
+    with socket.socket() as placeholder:  # a port that nothing listens on
+        placeholder.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{placeholder.getsockname()[1]}"
+    with pytest.raises(CommandError) as failed:
+        fetch(site.proxied_url("/hello"), _route(http_proxy=dead), max_bytes=10_000)
+    assert str(failed.value).startswith(f"could not connect through proxy {dead}")
+
+
+def test_a_slow_page_times_out_with_one_clear_line(site: Site) -> None:
+    route = _route(allow_private_urls=True, browse_page_timeout=0.5)
+    with pytest.raises(CommandError, match=r"timed out after 0.5 s waiting for http://127"):
+        fetch(site.url("/slow?s=5"), route, max_bytes=10_000)
+
+
+def test_bodies_past_the_cap_are_cut_and_flagged(site: Site) -> None:
+    site.page("/big", "x" * 300_000, "text/plain")
+    got = fetch(site.url("/big"), _route(allow_private_urls=True), max_bytes=1000)
+    assert len(got.body) == 1000 and got.truncated
+
+
+def test_a_redirect_loop_is_stopped(site: Site) -> None:
+    with pytest.raises(CommandError, match="more than 10 redirects"):
+        fetch(site.url("/loop"), _route(allow_private_urls=True), max_bytes=1000)
+
+
+def test_an_error_status_is_reported(site: Site) -> None:
+    with pytest.raises(CommandError, match="answered HTTP 404 Not Found"):
+        fetch(site.url("/missing"), _route(allow_private_urls=True), max_bytes=1000)
