@@ -132,7 +132,6 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     registry = Registry.from_modules(load_command_modules())
     ctx = CommandContext(workspace=workspace, settings=settings, notify=console.info)
     client = OpenAIModelClient(settings, on_wait=_wait_notice(console))
-    ctx.ask_model = _helper_conversation(client, models)
 
     journal = Journal(folder, secrets_to_hide=secrets)
     state = loaded.state if loaded else RunState(tool_mode=bool(options.tool_mode))
@@ -169,6 +168,7 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
         show=Renderer(console, debug=args.debug),
         ask=console.ask, authorise_key=settings.authorise_command_key, exit_key=settings.exit_key,
     )
+    ctx.ask_model = agent.ask_helper
     try:
         outcome, code = run(agent, continuous_limit=options.continuous_limit if options.continuous
                             else 0, on_cycle_end=lambda: _snapshot(journal, state, options))
@@ -179,8 +179,12 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                           workspace=workspace, exit_code=code)
     journal.close()
     console.stop_spinner()
-    level = console.info if code == 0 else console.warn
-    level(f"{outcome.reason or outcome.kind}")
+    if outcome.kind == "finished":
+        console.info(f"Finished: {outcome.reason}")
+    elif code == 0:
+        console.info(outcome.reason or outcome.kind)
+    else:
+        console.warn(f"Stopped ({outcome.kind}): {outcome.reason}")
     console.dim(f"Report: {report}")
     if code != 0 and outcome.kind not in ("user_exit",):
         console.dim(f"Resume with: python -m autogpt --resume {journal.session_id}")
@@ -223,17 +227,6 @@ def _wait_notice(console: Console):  # type: ignore[no-untyped-def]
         console.warn(f"Model unavailable ({failure.short()}), retry {attempt}/{total} in "
                      f"{seconds:.0f} s")
     return notice
-
-
-def _helper_conversation(client: OpenAIModelClient, models: ModelSetup):  # type: ignore[no-untyped-def]
-    from autogpt.llm.types import ChatRequest
-
-    def ask_model(messages: list[dict[str, str]], max_tokens: int) -> str:
-        reply = client.complete(ChatRequest(model=models.fast.name, messages=messages,
-                                            max_tokens=max_tokens,
-                                            temperature=models.temperature, purpose="helper"))
-        return reply.text or ""
-    return ask_model
 
 
 def _proxy_passwords(settings: Settings) -> list[str]:

@@ -193,6 +193,26 @@ class Agent:
         self.journal.append("summary", summary=summary, summarized_upto=start + drop)
 
     # --- asking --------------------------------------------------------------------------
+    def ask_helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+        """A helper conversation on the fast model (page answers): no system prompt of ours, no
+        tools; counted in the costs and held to the budget like every request."""
+        info = self.models.fast
+        prompt_tokens = self.fast_counter.messages(messages)
+        max_tokens = max(16, min(max_tokens, self.models.fast_limit - prompt_tokens))
+        costs = self.state.costs
+        if costs.would_exceed(costs.estimate(info, prompt_tokens)):
+            raise RunStopped(
+                f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
+                "request would exceed it.", reason="budget")
+        started = time.monotonic()
+        reply = self.client.complete(ChatRequest(
+            model=info.name, messages=messages, max_tokens=max_tokens,
+            temperature=self.models.temperature, purpose="helper"))
+        self._account(info, reply.usage.prompt_tokens or prompt_tokens,
+                      reply.usage.completion_tokens, "helper",
+                      latency=time.monotonic() - started, counted=prompt_tokens)
+        return reply.text or ""
+
     def _request(self, messages: list[dict[str, Any]], purpose: str) -> ChatReply:
         tools = self._tools()
         prompt_tokens = self.counter.messages(messages) + self.counter.tools(tools)
@@ -270,9 +290,11 @@ class Agent:
 
     # --- authorization -------------------------------------------------------------------
     def _authorize(self) -> Decision:
+        if self.authorizer.continuous:
+            return Decision("run", 1, text="continuous")
         if not self.authorizer.must_ask():
             self.show(Authorized(self.authorizer.consume()))
-            return Decision("run", 1, text="auto")
+            return Decision("run", 1, text="pre-authorised")
         question = (
             f"Enter '{self.authorise_key}' to authorise command, '{self.authorise_key} -N' to run "
             f"N continuous commands, '{self.exit_key}' to exit program, or enter feedback for "

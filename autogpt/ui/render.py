@@ -61,7 +61,7 @@ class Renderer:
             budget = f" of ${event.budget:.2f} budget" if event.budget else ""
             c.dim(f"Cost: ${event.request_cost:.4f} this request, ${event.total:.4f} total"
                   f"{budget} | tokens {event.prompt_tokens:,} in, {event.completion_tokens:,} out"
-                  f" | {event.requests} requests")
+                  f" | {event.requests} request{'s' if event.requests != 1 else ''}")
         elif isinstance(event, Authorized):
             if event.remaining > 0:
                 c.info(f"-=-=-=-=-=-=-= COMMAND AUTHORISED BY USER -=-=-=-=-=-=-= "
