@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from autogpt import logs
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.cycle import Agent, ModelSetup
+from autogpt.agent.events import Event, Notice
 from autogpt.agent.run import run
 from autogpt.agent.state import RunState
 from autogpt.commands import load_command_modules
@@ -161,11 +162,12 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
         console.warn("Continuous mode: commands run without asking. Use at your own risk"
                      + (f"; it stops after {options.continuous_limit} cycles."
                         if options.continuous_limit else "; no cycle limit (see -l)."))
+    show = _with_sandbox_notice(Renderer(console, debug=args.debug), settings, ctx)
     agent = Agent(
         ai_name=profile.ai_name, system_for=system_for, models=models, client=client,
         registry=registry, ctx=ctx, journal=journal, state=state,
         authorizer=Authorizer(continuous=options.continuous),
-        show=Renderer(console, debug=args.debug),
+        show=show,
         ask=console.ask, authorise_key=settings.authorise_command_key, exit_key=settings.exit_key,
     )
     ctx.ask_model = agent.ask_helper
@@ -227,6 +229,31 @@ def _wait_notice(console: Console):  # type: ignore[no-untyped-def]
         console.warn(f"Model unavailable ({failure.short()}), retry {attempt}/{total} in "
                      f"{seconds:.0f} s")
     return notice
+
+
+def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandContext):  # type: ignore[no-untyped-def]
+    """Probe the code-execution backend in the background (Docker answers within 2 s or not) and
+    say which one is active, once, before the next thing shown: never a wait at start-up."""
+    if settings.execution_backend == "off":
+        return render
+    import threading
+
+    from autogpt.sandbox import executor_for
+
+    executor = executor_for(ctx.resources, settings, ctx.workspace.root)
+    threading.Thread(target=executor.choice, daemon=True, name="sandbox-probe").start()
+    told = False
+
+    def show(event: Event) -> None:
+        nonlocal told
+        if not told:
+            choice = executor.peek()
+            if choice is not None:
+                told = True
+                render(Notice(f"Code execution: {choice.reason}",
+                              "info" if choice.name == "docker" else "warn"))
+        render(event)
+    return show
 
 
 def _proxy_passwords(settings: Settings) -> list[str]:

@@ -12,6 +12,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "autogpt.commands.files",
     "autogpt.commands.web",
     "autogpt.commands.browse",
+    "autogpt.commands.code",
+    "autogpt.commands.shell",
     "autogpt.commands.control",
 )
 

@@ -1,0 +1,186 @@
+"""``execute_shell``: one allowed command, without a shell, inside the local sandbox.
+
+Offered only with ``EXECUTE_LOCAL_COMMANDS=True``. The command line is split as a POSIX shell
+would split words (quotes, backslashes, globs expanded inside the workspace), but nothing else of
+a shell is done: pipes, redirections, ``;``, ``&&``, ``&``, ``$VAR`` and ``$(...)`` are refused
+rather than silently passed on as arguments. ``SHELL_COMMAND_CONTROL=allowlist`` (the default)
+runs only commands named in ``SHELL_ALLOWLIST`` (also those started by ``find -exec``);
+``denylist`` refuses any word naming a command in ``SHELL_DENYLIST`` — a weaker guard: the sandbox
+is what protects the machine.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shlex
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
+
+from autogpt.commands.context import CommandContext
+from autogpt.commands.registry import command
+from autogpt.errors import CommandError
+from autogpt.sandbox.runner import run_in_workspace
+from autogpt.sandbox.select import executor
+
+OPERATORS = frozenset(";&|<>()")
+EXEC_FLAGS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+GLOB_CHARS = frozenset("*?[")
+MAX_GLOB_MATCHES = 1000
+NO_SHELL = (
+    "commands run without a shell: give one program and its arguments. For pipes, redirections "
+    "or several steps, write a Python script and run it with execute_python_file"
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    glob: bool = False
+    """It has an unquoted ``*``, ``?`` or ``[`` (expanded inside the workspace)."""
+
+
+def split_command_line(line: str) -> list[Word]:
+    """Words as a POSIX shell splits them; shell features that would need a shell are refused."""
+    words: list[Word] = []
+    buf: list[str] = []
+    started = has_glob = False
+    i, n = 0, len(line)
+
+    def flush() -> None:
+        nonlocal buf, started, has_glob
+        if started:
+            words.append(Word("".join(buf), has_glob))
+        buf, started, has_glob = [], False, False
+
+    while i < n:
+        c = line[i]
+        if c in " \t":
+            flush()
+        elif c in "\r\n":
+            raise CommandError(f"one command per call, on one line; {NO_SHELL}")
+        elif c in OPERATORS:
+            raise CommandError(f"'{c}' needs a shell (pipes, redirections, chaining); {NO_SHELL}")
+        elif c == "`":
+            raise CommandError(f"command substitution (`...`) is not supported; {NO_SHELL}")
+        elif c == "$" and _expands(line, i):
+            raise CommandError(f"variables and $(...) are not expanded; {NO_SHELL}")
+        elif c == "'":
+            end = line.find("'", i + 1)
+            if end < 0:
+                raise CommandError("unclosed single quote in the command line")
+            buf.append(line[i + 1 : end])
+            started = True
+            i = end
+        elif c == '"':
+            i = _double_quoted(line, i, buf)
+            started = True
+        elif c == "\\":
+            if i + 1 < n:
+                i += 1
+                buf.append(line[i])
+            else:
+                buf.append(c)
+            started = True
+        else:
+            if c in GLOB_CHARS:
+                has_glob = True
+            buf.append(c)
+            started = True
+        i += 1
+    flush()
+    return words
+
+
+def _expands(line: str, i: int) -> bool:
+    nxt = line[i + 1 : i + 2]
+    return bool(nxt) and (nxt.isalnum() or nxt in "_{(@*#?!$-")
+
+
+def _double_quoted(line: str, i: int, buf: list[str]) -> int:
+    """Append the double-quoted string starting at ``i``; return its closing quote's index."""
+    j = i + 1
+    while j < len(line):
+        c = line[j]
+        if c == '"':
+            return j
+        if c == "\\" and j + 1 < len(line) and line[j + 1] in '\\"$`':
+            buf.append(line[j + 1])
+            j += 2
+            continue
+        if c == "`" or (c == "$" and _expands(line, j)):
+            raise CommandError(f"variables and command substitution are not expanded; {NO_SHELL}")
+        buf.append(c)
+        j += 1
+    raise CommandError("unclosed double quote in the command line")
+
+
+def expand(words: list[Word], root: str) -> list[str]:
+    """Globs matched against the workspace only (never elsewhere: that would list host files)."""
+    argv: list[str] = []
+    for word in words:
+        text = word.text
+        if word.glob and not os.path.isabs(text) and ".." not in text.split("/"):
+            matches = sorted(glob.glob(text, root_dir=root))[:MAX_GLOB_MATCHES]
+            if matches:
+                argv.extend(matches)
+                continue
+        argv.append(text)
+    return argv
+
+
+def check_allowed(argv: list[str], ctx: CommandContext) -> None:
+    settings = ctx.settings
+    if settings.shell_command_control == "allowlist":
+        allowed = settings.shell_allowlist
+        names = [argv[0]]
+        if argv[0] == "find":  # find -exec CMD runs CMD: it has to be allowed too
+            names += [argv[i + 1] for i in range(len(argv) - 1) if argv[i] in EXEC_FLAGS]
+        for name in names:
+            if "/" in name:
+                raise CommandError(
+                    f"give the command by name, not by path ('{name}'); allowed commands: "
+                    f"{', '.join(allowed)}"
+                )
+            if name not in allowed:
+                raise CommandError(
+                    f"'{name}' is not an allowed command (SHELL_ALLOWLIST); allowed commands: "
+                    f"{', '.join(allowed)}"
+                )
+        return
+    denied = set(settings.shell_denylist)
+    for arg in argv:
+        pieces = arg.split()
+        for candidate in (arg, pieces[0] if pieces else ""):
+            name = os.path.basename(candidate)
+            if name in denied:
+                raise CommandError(
+                    f"'{name}' is on SHELL_DENYLIST ({', '.join(settings.shell_denylist)}); "
+                    "use another way"
+                )
+
+
+def shell_unavailable(ctx: CommandContext) -> str | None:
+    if not ctx.settings.execute_local_commands:
+        return "shell commands are off (EXECUTE_LOCAL_COMMANDS=False)"
+    return None
+
+
+@command(risk="exec", available=shell_unavailable)
+def execute_shell(
+    ctx: CommandContext,
+    command_line: Annotated[
+        str, Field(description="one program and its arguments, e.g. wc -l data.csv")
+    ],
+) -> str:
+    """Run one command (a program and its arguments; no pipes, redirections or chaining) in the
+    workspace, in a sandbox without network, and return its output."""
+    words = split_command_line(command_line)
+    if not words:
+        raise CommandError("the command line is empty")
+    argv = expand(words, str(ctx.workspace.root))
+    check_allowed(argv, ctx)
+    backend = executor(ctx).local()
+    return run_in_workspace(ctx, backend, argv, label=shlex.join(argv)[:200])
