@@ -88,14 +88,19 @@ def test_repeated_command_is_warned_in_the_next_prompt_then_stopped(
     assert "You seem to be stuck" in warned
 
 
-def test_budget_stops_before_the_request_that_would_exceed_it(model_server, tmp_path, workspace):
+def test_budget_stops_before_the_request_that_would_exceed_it(
+        model_server_factory, tmp_path, workspace):
+    router = Router([autogpt_reply("write_to_file", {"filename": f"f{i}.txt", "text": "x"})
+                     for i in range(8)])
+    server = model_server_factory(router, loop=True)
     write_profile(tmp_path)
-    model_server.script([autogpt_reply("list_files", {"directory": "."})])
-    done = run_agent(model_server, "-c", "-l", "10", "-y", "--budget", "0.05",
-                     env=agent_env(model_server, FAST_LLM_MODEL="gpt-4"))
+    done = run_agent(server, "-c", "-l", "8", "-y", "--budget", "0.1",
+                     env=agent_env(server, FAST_LLM_MODEL="gpt-4"))
     assert done.returncode == 3
-    assert "Budget of $0.05 reached" in done.stdout
-    assert len(model_server.requests) == 1
+    assert "Budget of $0.10 reached" in done.stdout
+    spent = sum(e["cost"] for e in _journal(tmp_path) if e["type"] == "request")
+    assert 0 < spent <= 0.1
+    assert 1 <= len(server.requests) < 8
 
 
 def test_transient_failures_do_not_end_the_run(model_server, tmp_path, workspace):
