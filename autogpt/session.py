@@ -171,6 +171,7 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
         ask=console.ask, authorise_key=settings.authorise_command_key, exit_key=settings.exit_key,
     )
     ctx.ask_model = agent.ask_helper
+    _attach_memory(agent, settings, client, console, wipe=args.wipe_memory)
     try:
         outcome, code = run(agent, continuous_limit=options.continuous_limit if options.continuous
                             else 0, on_cycle_end=lambda: _snapshot(journal, state, options))
@@ -229,6 +230,35 @@ def _wait_notice(console: Console):  # type: ignore[no-untyped-def]
         console.warn(f"Model unavailable ({failure.short()}), retry {attempt}/{total} in "
                      f"{seconds:.0f} s")
     return notice
+
+
+def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
+                   console: Console, *, wipe: bool) -> None:
+    """Long-term memory: opened lazily (no I/O here), so it never delays the first request; a
+    failing backend turns itself off with one warning."""
+    if settings.memory_backend == "no_memory":
+        return
+    from autogpt.memory.factory import open_memory
+    from autogpt.memory.recall import recall_block
+
+    dimensions = settings.embedding_dimensions or None
+    store = open_memory(
+        settings,
+        embed_batch=lambda texts: client.embed(texts, model=settings.embedding_model,
+                                               dimensions=dimensions),
+        count_tokens=tokens.TokenCounter("cl100k_base").text,
+        warn=console.warn,
+    )
+    if wipe:
+        store.clear()
+        console.info("Long-term memory wiped.")
+    agent.ctx.memory = store
+    agent.recall = lambda query, budget, shown: recall_block(
+        store, query, budget_tokens=budget, count_tokens=agent.counter.text, exclude=shown,
+        min_score=0.2)
+    agent.remember = lambda text, kind: store.add(text, kind=kind)
+    agent.memory_share = settings.memory_prompt_share
+    agent.ctx.resources.get_or_create("memory", lambda: store, lambda s: s.close())
 
 
 def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandContext):  # type: ignore[no-untyped-def]

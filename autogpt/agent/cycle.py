@@ -45,8 +45,10 @@ OVERFLOW_SHRINK = 0.8
 
 Ask = Callable[[str], str]
 Show = Callable[[Event], None]
-Recall = Callable[[str, int], str]
-Remember = Callable[[str], None]
+Recall = Callable[[str, int, set[str]], str]
+"""(query, token budget, texts already in the prompt) -> the memory block, or ""."""
+Remember = Callable[[str, str], None]
+"""(text, kind) -> None: store a result or a summary in long-term memory."""
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,11 @@ class Agent:
         if not self.recall or budget_tokens <= 0:
             return trigger
         turns = self.state.live_turns
-        query = turns[-1].messages[-1].get("content", "") if turns else ""
-        block = self.recall(str(query)[-2000:], budget_tokens) if query else ""
+        if not turns:
+            return trigger
+        shown = {str(m.get("content", "")) for t in turns for m in t.messages}
+        query = str(turns[-1].messages[-1].get("content", ""))
+        block = self.recall(query, budget_tokens, shown) if query else ""
         return f"{block}\n\n{trigger}" if block else trigger
 
     def _prepare(self, shrink: float) -> list[dict[str, Any]]:
@@ -191,6 +196,8 @@ class Agent:
         self.state.summary = summary
         self.state.summarized_upto = start + drop
         self.journal.append("summary", summary=summary, summarized_upto=start + drop)
+        if self.remember:
+            self.remember(summary, "summary")
 
     # --- asking --------------------------------------------------------------------------
     def ask_helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
@@ -335,7 +342,7 @@ class Agent:
                      args=proposal.args, ok=result.ok, error=None if result.ok else text[:300],
                      duration=round(duration, 3), start_logged=True)
         if self.remember and result.ok and result.finish is None:
-            self.remember(f"Command {proposal.command} {proposal.args} returned: {text}")
+            self.remember(content, "result")
         if result.finish is not None:
             return Outcome("finished", result.finish.reason)
         if verdict.stop:
