@@ -29,7 +29,7 @@ from autogpt.config.settings import Settings, load_settings
 from autogpt.errors import UsageError
 from autogpt.journal import resume as resuming
 from autogpt.journal.journal import Journal, new_session_id, sessions_dir
-from autogpt.journal.report import write_report
+from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
 from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient
 from autogpt.llm.retry import Failure
@@ -140,6 +140,7 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     if loaded is None:
         journal.append("session_start", profile=profile.to_dict(), options=vars(options),
                        workspace=str(workspace.root), model=models.main.name)
+        save_workspace_snapshot(folder, workspace)
     else:
         journal.append("resumed", cycle=state.cycle, options=vars(options))
         if loaded.interrupted_command:

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autogpt.errors import CommandError
 
 BINARY_SNIFF_BYTES = 8192
+SNAPSHOT_LIMIT = 20_000
+SKIP_DIRS = frozenset({".git", "__pycache__", ".venv", "node_modules"})
+
+Snapshot = dict[str, tuple[int, int]]
+"""relative path -> (size, mtime_ns): what changed is told by comparing two of these."""
 
 
 class PathOutsideWorkspace(CommandError):
@@ -142,3 +147,51 @@ class Workspace:
                 if len(found) >= limit:
                     return found
         return found
+
+
+def snapshot(root: Path, limit: int = SNAPSHOT_LIMIT) -> Snapshot:
+    """relative path -> (size, mtime_ns) of the workspace's files (at most ``limit`` of them)."""
+    found: Snapshot = {}
+    stack = [str(root)]
+    prefix = len(str(root)) + 1
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS:
+                        stack.append(entry.path)
+                    continue
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            found[entry.path[prefix:]] = (st.st_size, st.st_mtime_ns)
+            if len(found) >= limit:
+                return found
+    return found
+
+
+@dataclass
+class FileChanges:
+    created: list[tuple[str, int]] = field(default_factory=list)
+    changed: list[tuple[str, int]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.changed or self.deleted)
+
+
+def diff(before: Snapshot, after: Snapshot) -> FileChanges:
+    changes = FileChanges()
+    for name, (size, mtime) in sorted(after.items()):
+        old = before.get(name)
+        if old is None:
+            changes.created.append((name, size))
+        elif old != (size, mtime):
+            changes.changed.append((name, size))
+    changes.deleted = sorted(set(before) - set(after))
+    return changes

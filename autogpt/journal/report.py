@@ -3,6 +3,7 @@ and how to resume. Printed path, saved as ``sessions/<id>/report.md`` at every e
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -12,28 +13,53 @@ from autogpt.agent.outcome import Outcome
 from autogpt.agent.state import RunState
 from autogpt.config.ai_profile import AIProfile
 from autogpt.journal.journal import JOURNAL, REPORT, read_events, write_atomic
-from autogpt.workspace import Workspace
+from autogpt.workspace import FileChanges, Workspace, diff, snapshot
 
-WRITE_COMMANDS = {"write_to_file": "written", "append_to_file": "appended",
-                  "delete_file": "deleted", "download_file": "downloaded",
-                  "execute_python_code": "written"}
+WORKSPACE_AT_START = "workspace_start.json"
+MAX_FILES_LISTED = 50
+
+
+def save_workspace_snapshot(folder: Path, workspace: Workspace) -> None:
+    """The workspace as the session found it; the report compares the end with it."""
+    write_atomic(folder / WORKSPACE_AT_START,
+                 json.dumps(snapshot(workspace.root), ensure_ascii=False))
+
+
+def workspace_changes(folder: Path, workspace: Workspace) -> FileChanges | None:
+    try:
+        before = json.loads((folder / WORKSPACE_AT_START).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return diff({k: tuple(v) for k, v in before.items()}, snapshot(workspace.root))
 
 
 def write_report(folder: Path, *, profile: AIProfile, outcome: Outcome, state: RunState,
                  workspace: Workspace, exit_code: int) -> Path:
     events = read_events(folder / JOURNAL).events
     text = render(events, profile=profile, outcome=outcome, state=state, exit_code=exit_code,
-                  session_id=folder.name, workspace=workspace)
+                  session_id=folder.name, workspace=workspace,
+                  changes=workspace_changes(folder, workspace))
     path = folder / REPORT
     write_atomic(path, text)
     return path
 
 
+def _file_lines(changes: FileChanges | None) -> list[str]:
+    if changes is None:
+        return ["- (no record of the workspace at the start of the session)"]
+    lines = [f"- {name}: {how}" for how, names in (
+        ("created", [n for n, _ in changes.created]), ("changed", [n for n, _ in changes.changed]),
+        ("deleted", changes.deleted)) for name in names]
+    if len(lines) > MAX_FILES_LISTED:
+        lines = lines[:MAX_FILES_LISTED] + [f"- ... and {len(lines) - MAX_FILES_LISTED} more"]
+    return lines or ["- none changed"]
+
+
 def render(events: list[dict[str, Any]], *, profile: AIProfile, outcome: Outcome,
-           state: RunState, exit_code: int, session_id: str, workspace: Workspace) -> str:
+           state: RunState, exit_code: int, session_id: str, workspace: Workspace,
+           changes: FileChanges | None = None) -> str:
     commands: Counter[str] = Counter()
     failures: list[str] = []
-    files: dict[str, str] = {}
     for event in events:
         if event.get("type") != "command_end":
             continue
@@ -41,11 +67,6 @@ def render(events: list[dict[str, Any]], *, profile: AIProfile, outcome: Outcome
         commands[name] += 1
         if not event.get("ok"):
             failures.append(f"cycle {event.get('cycle')}: {name}: {event.get('error', '')}"[:200])
-        elif name in WRITE_COMMANDS:
-            args = event.get("args") or {}
-            target = args.get("filename") or args.get("name")
-            if target:
-                files[str(target)] = WRITE_COMMANDS[name]
     duration = time.time() - state.started if state.started else 0.0
     lines = [f"# Report of session {session_id}", "", f"**{profile.ai_name}**: {profile.ai_role}",
              "", "## Goals", *[f"- {g}" for g in profile.ai_goals], "",
@@ -56,7 +77,7 @@ def render(events: list[dict[str, Any]], *, profile: AIProfile, outcome: Outcome
     if failures:
         lines += ["", "### Failures", *[f"- {f}" for f in failures]]
     lines += ["", f"## Files in the workspace ({workspace.root})"]
-    lines += [f"- {name}: {how}" for name, how in sorted(files.items())] or ["- none changed"]
+    lines += _file_lines(changes)
     lines += ["", "## Tokens and cost"]
     for model, usage in state.costs.per_model.items():
         lines.append(f"- {model}: {usage.requests} requests, {usage.prompt_tokens:,} prompt + "

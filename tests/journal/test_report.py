@@ -16,8 +16,10 @@ def _report(tmp_path) -> str:
 
 def test_finished_report_lists_goals_commands_files_and_cost(model_server, tmp_path, workspace):
     write_profile(tmp_path)
+    (workspace / "old.txt").write_text("old", encoding="utf-8")
     model_server.script([
         autogpt_reply("write_to_file", {"filename": "报告.md", "text": "冰淇淋"}),
+        autogpt_reply("delete_file", {"filename": "old.txt"}),
         autogpt_reply("read_file", {"filename": "missing.txt"}),
         autogpt_reply("task_complete", {"reason": "report written"}),
     ])
@@ -27,9 +29,10 @@ def test_finished_report_lists_goals_commands_files_and_cost(model_server, tmp_p
     assert "写一篇关于冰淇淋的市场调查报告" in report
     assert "- finished: report written (exit status 0)" in report
     assert "- write_to_file: 1" in report and "- read_file: 1" in report
-    assert "cycle 2: read_file: Error: file 'missing.txt' does not exist" in report
-    assert "- 报告.md: written" in report
-    assert "gpt-3.5-turbo: 3 requests" in report
+    assert "- old.txt: deleted" in report
+    assert "cycle 3: read_file: Error: file 'missing.txt' does not exist" in report
+    assert "- 报告.md: created" in report
+    assert "gpt-3.5-turbo: 4 requests" in report
     assert "## Resume" not in report
     assert "report.md" in done.stdout
 
