@@ -8,7 +8,7 @@ import json
 from tests.e2e.harness import agent_env, run_agent, write_profile
 from tests.e2e.scripted import Router, is_summary
 from tests.support.model_script import autogpt_reply, drop, reply, tool_call_reply
-from tests.support.openai_errors import invalid_api_key, server_error
+from tests.support.openai_errors import context_length_exceeded, invalid_api_key, server_error
 from tests.support.proxy_server import RecordingProxy
 
 
@@ -175,3 +175,16 @@ def test_a_write_cut_off_at_the_length_limit_is_not_run(model_server, tmp_path, 
     assert done.returncode == 0, done.stdout
     assert (workspace / "r.md").read_text(encoding="utf-8") == "short"
     assert "cut off at the length limit" in model_server.requests[1].messages[-1]["content"]
+
+
+def test_a_context_overflow_shrinks_retries_once_and_is_logged_as_a_bug(
+        model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    model_server.script([context_length_exceeded(),
+                         autogpt_reply("task_complete", {"reason": "done"})])
+    done = run_agent(model_server, "-c", "-l", "3", "-y")
+    assert done.returncode == 0, done.stdout
+    assert len(model_server.requests) == 2
+    assert "shrinking the history and retrying once" in done.stdout
+    assert "BUG: context length exceeded" in (tmp_path / "logs" / "error.log").read_text(
+        encoding="utf-8")
