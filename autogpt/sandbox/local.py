@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 Kind = Literal["bubblewrap", "unshare", "unsandboxed"]
 
 MOUNT_POINT = "/workspace"
+UNSHARE_FLAGS = ("--user", "--map-root-user", "--net", "--pid", "--fork", "--mount-proc")
+"""A new user, network, PID and mount namespace: no network, no view of host processes."""
 
 ETC_SECRETS = (
     "shadow",
@@ -211,17 +213,7 @@ class LocalBackend:
             return [*self._bwrap_base(), *bind, *limits, *program], None
         if self.kind == "unshare":
             unshare = shutil.which("unshare") or "unshare"
-            ns = [
-                unshare,
-                "--user",
-                "--map-root-user",
-                "--net",
-                "--pid",
-                "--fork",
-                "--mount-proc",
-                "--kill-child",
-                "--",
-            ]
+            ns = [unshare, *UNSHARE_FLAGS, "--kill-child", "--"]
             return [*ns, *prlimit_args(request.limits), *program], request.workspace
         # Unsandboxed (opted in): the process limit would count all the user's processes.
         return [*prlimit_args(request.limits, nproc=False), *program], request.workspace
@@ -312,16 +304,7 @@ def probe_local(*, allow_unsandboxed: bool, workspace: Path | None = None) -> Lo
         problems.append("bubblewrap is not installed")
     if shutil.which("unshare"):
         why = _try(
-            [
-                "unshare",
-                "--user",
-                "--map-root-user",
-                "--net",
-                "--pid",
-                "--fork",
-                "--mount-proc",
-                "true",
-            ],
+            ["unshare", *UNSHARE_FLAGS, "true"],
             **as_user,
         )
         if why is None:
