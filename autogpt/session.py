@@ -7,6 +7,7 @@ reached only through ``console`` (printing, asking) passed to the agent as ``sho
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,8 +123,6 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
         models = ModelSetup(smart, smart_limit, smart, smart_limit, settings.temperature)
     else:
         models = ModelSetup(fast, fast_limit, fast, fast_limit, settings.temperature)
-    if options.tool_mode is None:
-        options.tool_mode = _tool_mode(settings, models.main)
 
     workspace = Workspace(options.workspace, restrict=settings.restrict_to_workspace)
     workspace.ensure()
@@ -132,6 +131,10 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                      "your user can.")
     registry = Registry.from_modules(load_command_modules())
     ctx = CommandContext(workspace=workspace, settings=settings, notify=console.info)
+    if options.tool_mode is None:
+        schemas = json.dumps([spec.tool() for spec in registry.available(ctx)])
+        options.tool_mode = _tool_mode(settings, models.main, models.main_limit,
+                                       schema_tokens=len(schemas) // 3)
     client = OpenAIModelClient(settings, on_wait=_wait_notice(console))
 
     journal = Journal(folder, secrets_to_hide=secrets)
@@ -204,12 +207,19 @@ def _snapshot(journal: Journal, state: RunState, options: RunOptions,
     })
 
 
-def _tool_mode(settings: Settings, info: catalog.ModelInfo) -> bool:
+TOOLS_MAX_SHARE = 0.2
+
+
+def _tool_mode(settings: Settings, info: catalog.ModelInfo, limit: int, *,
+               schema_tokens: int) -> bool:
+    """``auto``: tool calls for models known to support them, unless the schemas would take
+    more than a fifth of the token limit (a 4k window: the JSON format's command list is a
+    third of their size)."""
     if settings.openai_functions == "true":
         return True
     if settings.openai_functions == "false":
         return False
-    return info.known and info.tools
+    return info.known and info.tools and schema_tokens <= TOOLS_MAX_SHARE * limit
 
 
 def _ensure_api_key(settings: Settings, console: Console) -> Settings:

@@ -33,6 +33,7 @@ from autogpt.llm.client import ContextOverflow, ModelClient, ToolsRejected
 from autogpt.llm.tokens import TokenCounter
 from autogpt.llm.types import ChatReply, ChatRequest
 from autogpt.prompt import context as promptctx
+from autogpt.prompt.compact import KEEP_WHOLE
 from autogpt.prompt.summary import summarize
 from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS
 from autogpt.reply.parser import Proposal, parse_reply
@@ -154,7 +155,7 @@ class Agent:
         trigger = TRIGGER_TOOLS if self.state.tool_mode else TRIGGER
         if not self.recall or budget_tokens <= 0:
             return trigger
-        turns = self.state.live_turns
+        turns = self.state.view()
         if not turns:
             return trigger
         shown = {str(m.get("content", "")) for t in turns for m in t.messages}
@@ -168,15 +169,29 @@ class Agent:
         budget = promptctx.Budget(limit, self.reply_tokens, self.counter.tools(tools))
         system = self._system_for(self.state.tool_mode)
         tail = self._tail(int(limit * self.memory_share))
-        fit = promptctx.fit(system=system, summary=self.state.summary,
-                            turns=self.state.live_turns, tail=tail, budget=budget,
-                            counter=self.counter)
-        if fit.drop:
+        def fitted() -> promptctx.Fit:
+            return promptctx.fit(system=system, summary=self.state.summary,
+                                 turns=self.state.view(), tail=tail, budget=budget,
+                                 counter=self.counter)
+
+        fit = fitted()
+        if fit.drop and self._compact():
+            fit = fitted()
+        for _ in range(2):  # a second fold only if the new summary itself crowded the room
+            if not fit.drop:
+                break
             self._fold(fit.drop)
-            fit = promptctx.fit(system=system, summary=self.state.summary,
-                                turns=self.state.live_turns, tail=tail, budget=budget,
-                                counter=self.counter)
+            fit = fitted()
         return fit.messages
+
+    def _compact(self) -> bool:
+        """Shorten every turn but the newest few; False when there is nothing more to shorten."""
+        upto = len(self.state.turns) - KEEP_WHOLE
+        if upto <= self.state.compacted_upto:
+            return False
+        self.state.compacted_upto = upto
+        self.journal.append("compact", compacted_upto=upto)
+        return True
 
     def _fold(self, drop: int) -> None:
         """Fold the oldest live turns into the running summary (one request)."""

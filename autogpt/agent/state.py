@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from autogpt.agent.budget import CostTracker
 from autogpt.agent.stuck import StuckDetector
+from autogpt.prompt.compact import compact
 from autogpt.prompt.context import Turn
 
 
@@ -17,6 +18,8 @@ class RunState:
     summary: str | None = None
     summarized_upto: int = 0
     """Turns before this index are folded into ``summary``."""
+    compacted_upto: int = 0
+    """Turns before this index are shown in their short form (``prompt/compact.py``)."""
     notes: list[str] = field(default_factory=list)
     """Said to the model in the next request (stuck warnings, an interrupted command)."""
     costs: CostTracker = field(default_factory=CostTracker)
@@ -29,3 +32,8 @@ class RunState:
     @property
     def live_turns(self) -> list[Turn]:
         return self.turns[self.summarized_upto :]
+
+    def view(self) -> list[Turn]:
+        """The live turns as the prompt shows them: old ones compacted, recent ones whole."""
+        return [compact(t) if i < self.compacted_upto else t
+                for i, t in enumerate(self.turns) if i >= self.summarized_upto]

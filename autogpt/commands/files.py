@@ -17,7 +17,7 @@ def read_file(
     ctx: CommandContext,
     filename: FileName,
     offset: Annotated[int, Field(ge=0, description="first character to read")] = 0,
-    limit: Annotated[int | None, Field(ge=1, description="how many characters")] = None,
+    limit: Annotated[int, Field(ge=0, description="how many characters; 0: all that fit")] = 0,
 ) -> str:
     """Read a text file from the workspace; long files are read in parts with offset and limit."""
     cap = ctx.settings.read_file_max_chars

@@ -65,13 +65,10 @@ class CommandSpec:
         return list(self.schema.get("properties", {}))
 
     def signature_line(self) -> str:
-        """`write_to_file: Write text ..., args: "filename": "<filename>", "text": "<text>"`."""
+        """`write_to_file: Write text ...; args: filename, text` (optional ones marked `?`)."""
         required = set(self.schema.get("required", []))
-        args = ", ".join(
-            f'"{a}": "<{a}>"' if a in required else f'"{a}": "<{a}, optional>"'
-            for a in self.arg_names
-        )
-        return f"{self.name}: {self.description.rstrip('.')}, args: {args or '(none)'}"
+        args = ", ".join(a if a in required else f"{a}?" for a in self.arg_names)
+        return f"{self.name}: {self.description.rstrip('.')}; args: {args or '(none)'}"
 
     def tool(self) -> dict[str, Any]:
         """The OpenAI ``tools=`` entry: the same derived schema."""
@@ -143,12 +140,13 @@ def _resolve(annotation: Any, fn: Callable[..., Any]) -> Any:
 
 
 def _lean(schema: Any) -> Any:
-    """Drop ``title`` keys: they are paid for on every request and tell the model nothing."""
+    """Drop ``title`` and ``additionalProperties`` keys: they are paid for on every request and
+    tell the model nothing (extra arguments are still refused by the validating model)."""
     if isinstance(schema, dict):
         return {
             k: _lean(v)
             for k, v in schema.items()
-            if not (k == "title" and isinstance(v, str))
+            if not (k == "title" and isinstance(v, str)) and k != "additionalProperties"
         }
     if isinstance(schema, list):
         return [_lean(v) for v in schema]

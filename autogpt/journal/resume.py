@@ -87,6 +87,8 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
         elif kind == "summary":
             state.summary = event.get("summary")
             state.summarized_upto = int(event.get("summarized_upto", 0))
+        elif kind == "compact":
+            state.compacted_upto = int(event.get("compacted_upto", 0))
         elif kind == "request":
             info = catalog.lookup(event.get("model", ""), fallback_window=4096)
             state.costs.record(info, int(event.get("prompt_tokens", 0)),

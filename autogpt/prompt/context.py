@@ -36,6 +36,8 @@ class Turn:
     messages: list[dict[str, Any]]
     cycle: int = 0
     _tokens: int | None = field(default=None, repr=False)
+    compacted: Turn | None = field(default=None, repr=False, compare=False)
+    """Its short form, once computed (see ``prompt/compact.py``)."""
 
     def tokens(self, counter: TokenCounter) -> int:
         if self._tokens is None:
@@ -99,10 +101,11 @@ def fit(
     counter: TokenCounter,
 ) -> Fit:
     """Choose how many old turns to drop so the request fits; build the messages."""
+    summary_tokens = counter.text(summary) if summary else 0
     fixed = (
         counter.messages([{"role": "system", "content": system}])
         + counter.message({"role": "user", "content": SUMMARY_PREFIX})
-        + summary_reserve(budget.limit)
+        + summary_tokens
         + counter.text(tail)
         + 8
     )
@@ -110,7 +113,9 @@ def fit(
     sizes = [t.tokens(counter) for t in turns]
     drop = 0
     if sum(sizes) > room:
-        target = int(room * TARGET_SHARE)
+        # Leave headroom for the summary to grow by what is folded into it.
+        headroom = max(0, summary_reserve(budget.limit) - summary_tokens)
+        target = int((room - headroom) * TARGET_SHARE)
         remaining = sum(sizes)
         # Keep at least the newest turn: results are capped so one turn always fits.
         while drop < len(turns) - 1 and remaining > target:
@@ -122,5 +127,6 @@ def fit(
 
 
 def reply_reserve(limit: int, max_output: int) -> int:
-    """Tokens kept for the model's reply: a quarter of the limit, within sensible bounds."""
-    return max(256, min(limit // 4, max_output, 4096))
+    """Tokens kept for the model's reply: a fifth of the limit, within sensible bounds (long
+    texts are written in parts; a reply cut at this length never runs a write)."""
+    return max(256, min(limit // 5, max_output, 2048))

@@ -45,8 +45,10 @@ def _compact_reply(content: str, tool_calls: Any) -> str:
         if isinstance(data, dict):
             thoughts = data.get("thoughts") or {}
             command = data.get("command") or {}
-            if isinstance(thoughts, dict) and isinstance(command, dict):
-                text = f"{thoughts.get('text', '')} -> {command.get('name')}"
+            if isinstance(thoughts, dict):
+                text = str(thoughts.get("text", ""))
+            if isinstance(command, dict) and command.get("name"):
+                text += f" -> {command.get('name')}"
                 text += f" {json.dumps(command.get('args', {}), ensure_ascii=False)}"
     except (ValueError, TypeError):
         pass  # not JSON: the text itself is the event

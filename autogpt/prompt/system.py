@@ -40,18 +40,14 @@ CONSTRAINTS = (
 )
 
 RESOURCES = (
-    "Internet access for searches and information gathering (when the web commands are listed).",
+    "Internet access for searches and information gathering (with the web commands).",
     "Long-term memory: relevant past results are shown to you when they matter.",
     "File output in your workspace; paths are relative to it.",
 )
 
 EVALUATION = (
-    "Continuously review and analyze your actions to ensure you are performing to the best of "
-    "your abilities.",
-    "Constructively self-criticize your big-picture behavior constantly.",
-    "Reflect on past decisions and strategies to refine your approach.",
-    "Every command has a cost, so be smart and efficient. Aim to complete tasks in the least "
-    "number of steps.",
+    "Review your actions and criticise your big-picture behaviour constructively.",
+    "Every command has a cost: aim to complete the goals in the fewest steps.",
     "When all goals are done, call task_complete with the reason.",
 )
 
@@ -84,13 +80,13 @@ def build_system_prompt(
         thoughts_only = {"thoughts": RESPONSE_FORMAT["thoughts"]}
         parts.append(
             "In the message text write your thoughts as JSON in this format:\n"
-            + json.dumps(thoughts_only, indent=4, ensure_ascii=False)
+            + json.dumps(thoughts_only, ensure_ascii=False)
             + "\nand call one function for the next command."
         )
     else:
         parts.append(
             "You should only respond in JSON format as described below\nResponse Format:\n"
-            + json.dumps(RESPONSE_FORMAT, indent=4, ensure_ascii=False)
+            + json.dumps(RESPONSE_FORMAT, ensure_ascii=False)
             + "\nEnsure the response can be parsed by Python json.loads"
         )
     return "\n\n".join(parts)

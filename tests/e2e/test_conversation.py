@@ -43,12 +43,23 @@ def test_auto_mode_falls_back_to_json_when_the_endpoint_refuses_tools(
     server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
                    autogpt_reply("task_complete", {"reason": "done"})])
     done = run_agent(server, "-c", "-l", "5", "-y",
-                     env=agent_env(server, OPENAI_FUNCTIONS="auto"))
+                     env=agent_env(server, OPENAI_FUNCTIONS="auto", FAST_TOKEN_LIMIT="16000"))
     assert done.returncode == 0, done.stdout
     assert server.tool_rejections == 1
     assert "does not accept tool calls" in done.stdout
     assert all(r.tools is None for r in server.requests if r.answered_by.startswith("step"))
     assert (workspace / "a.txt").exists()
+
+
+def test_auto_mode_keeps_json_when_tool_schemas_would_crowd_a_4k_window(
+        model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    done = run_agent(model_server, "-c", "-l", "2", "-y",
+                     env=agent_env(model_server, OPENAI_FUNCTIONS="auto"))
+    assert done.returncode == 0, done.stdout
+    assert model_server.requests[0].tools is None
+    assert "JSON replies" in done.stdout
 
 
 def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
@@ -65,10 +76,33 @@ def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
     assert done.returncode == 0, done.stdout
     assert router.main_left == 0
     assert server.overflows == 0
-    assert 0 < router.summaries < 12
+    for request in server.requests:
+        assert request.prompt_tokens + request.body["max_tokens"] <= 4097
+    # Old results were shortened; the newest two stay word for word.
+    events = _journal(tmp_path)
+    assert any(e["type"] == "compact" for e in events)
+    last = server.requests[-1].messages
+    assert last[-1]["content"].startswith("Command read_file returned: Part 11. ice cream")
+    assert "Part 11" in last[-1]["content"] and len(last[-1]["content"]) > 2000
+    assert any("[... shortened:" in m.get("content", "") for m in last)
+
+
+def test_a_long_run_folds_the_oldest_turns_into_a_summary_only_when_needed(
+        model_server_factory, tmp_path, workspace):
+    for i in range(30):
+        (workspace / f"part{i}.txt").write_text(f"Part {i}. " + "ice cream sales " * 128,
+                                                encoding="utf-8")
+    router = Router([autogpt_reply("read_file", {"filename": f"part{i}.txt"}) for i in range(30)]
+                    + [autogpt_reply("task_complete", {"reason": "read everything"})])
+    server = model_server_factory(router, context_window=4097, loop=True)
+    write_profile(tmp_path)
+    done = run_agent(server, "-c", "-l", "40", "-y", env=agent_env(
+        server, FAST_LLM_MODEL="gpt-3.5-turbo-0613", FAST_TOKEN_LIMIT="4000"))
+    assert done.returncode == 0, done.stdout
+    assert router.main_left == 0 and server.overflows == 0
+    assert 0 < router.summaries <= 31 * 0.1
     events = _journal(tmp_path)
     assert sum(e["type"] == "summary" for e in events) == router.summaries
-    # Every request after a summary opens with it; between summaries history only grows.
     requests = server.requests
     for before, after in zip(requests, requests[1:], strict=False):
         if is_summary(before):

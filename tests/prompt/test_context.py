@@ -26,6 +26,7 @@ def test_overflowing_history_drops_oldest_turns_down_to_the_target_share():
     assert f.drop > 0
     kept = sum(t.tokens(COUNTER) for t in turns[f.drop:])
     assert kept <= 0.6 * 3000
+    assert sum(t.tokens(COUNTER) for t in turns[f.drop - 1:]) > 0.6 * (3000 - 400)
     assert f.prompt_tokens + 1000 <= 4000
 
 
@@ -49,9 +50,9 @@ def test_summary_opens_the_history():
 
 
 def test_reply_reserve_is_bounded():
-    assert reply_reserve(1900, 4096) == 475
-    assert reply_reserve(4000, 4096) == 1000
-    assert reply_reserve(128000, 16384) == 4096
+    assert reply_reserve(1000, 4096) == 256
+    assert reply_reserve(4000, 4096) == 800
+    assert reply_reserve(128000, 16384) == 2048
 
 
 def test_events_that_are_not_json_are_summarised_as_text():

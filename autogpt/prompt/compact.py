@@ -1,0 +1,71 @@
+"""Compaction: old turns shortened in place before anything is summarised.
+
+When the history no longer fits, turns older than the newest ``KEEP_WHOLE`` are replaced, all at
+once, by a short form: the command the model chose (long arguments elided, thoughts dropped) and
+the head of its result with a note. That frees most of the room without a model request; only if
+it is still not enough are the oldest turns folded into the running summary. Compaction happens
+only on overflowing cycles, so the prompt prefix stays stable in between (prompt caching), and
+the newest turns stay word for word.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from autogpt.prompt.context import Turn
+
+KEEP_WHOLE = 2
+RESULT_KEEP_CHARS = 300
+ARG_KEEP_CHARS = 120
+
+
+def compact(turn: Turn) -> Turn:
+    """The short form of a turn (cached on it)."""
+    if turn.compacted is None:
+        turn.compacted = Turn([_compact_message(m) for m in turn.messages], cycle=turn.cycle)
+    return turn.compacted
+
+
+def _compact_message(message: dict[str, Any]) -> dict[str, Any]:
+    role = message.get("role")
+    content = message.get("content") or ""
+    if role == "assistant":
+        out: dict[str, Any] = {"role": "assistant", "content": _command_only(content)}
+        if message.get("tool_calls"):
+            out["tool_calls"] = [_short_call(c) for c in message["tool_calls"]]
+            out["content"] = ""
+        return out
+    if len(content) <= RESULT_KEEP_CHARS:
+        return dict(message)
+    note = f" [... shortened: {len(content):,} characters in all; repeat the command to see it]"
+    return {**message, "content": content[:RESULT_KEEP_CHARS] + note}
+
+
+def _command_only(content: str) -> str:
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content[:RESULT_KEEP_CHARS]
+    command = data.get("command") if isinstance(data, dict) else None
+    if not isinstance(command, dict):
+        return ""
+    args = {k: _short(v) for k, v in (command.get("args") or {}).items()}
+    return json.dumps({"command": {"name": command.get("name"), "args": args}},
+                      ensure_ascii=False)
+
+
+def _short_call(call: dict[str, Any]) -> dict[str, Any]:
+    fn = call.get("function", {})
+    try:
+        args = json.loads(fn.get("arguments") or "{}")
+        text = json.dumps({k: _short(v) for k, v in args.items()}, ensure_ascii=False)
+    except (ValueError, AttributeError):
+        text = (fn.get("arguments") or "")[:ARG_KEEP_CHARS]
+    return {**call, "function": {"name": fn.get("name", ""), "arguments": text}}
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > ARG_KEEP_CHARS:
+        return value[:ARG_KEEP_CHARS] + f"... [{len(value):,} characters]"
+    return value
