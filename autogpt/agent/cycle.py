@@ -175,7 +175,8 @@ class Agent:
                                  counter=self.counter)
 
         fit = fitted()
-        if fit.drop and self._compact():
+        crowded = fit.history_tokens > promptctx.HISTORY_SHARE * limit
+        if (fit.drop or crowded) and self._compact():
             fit = fitted()
         for _ in range(2):  # a second fold only if the new summary itself crowded the room
             if not fit.drop:

@@ -19,6 +19,9 @@ from typing import Any
 from autogpt.llm.tokens import TokenCounter
 
 TARGET_SHARE = 0.6
+HISTORY_SHARE = 0.4
+"""Past this share of the limit, old turns are compacted (no request needed): prompts stay short
+and cheap; folding into the summary waits until the whole room is used."""
 SUMMARY_MAX_TOKENS = 400
 
 
@@ -62,6 +65,8 @@ class Fit:
     drop: int
     """How many of the oldest given turns did not fit and must be folded into the summary."""
     prompt_tokens: int
+    history_tokens: int = 0
+    """What the kept turns take."""
 
 
 def opening_message(summary: str | None) -> dict[str, str]:
@@ -123,7 +128,8 @@ def fit(
             drop += 1
     kept = list(turns[drop:])
     messages = assemble(system, summary, kept, tail)
-    return Fit(messages=messages, drop=drop, prompt_tokens=counter.messages(messages))
+    return Fit(messages=messages, drop=drop, prompt_tokens=counter.messages(messages),
+               history_tokens=sum(sizes[drop:]))
 
 
 def reply_reserve(limit: int, max_output: int) -> int:
