@@ -33,7 +33,7 @@ from autogpt.llm.client import ContextOverflow, ModelClient, ToolsRejected
 from autogpt.llm.tokens import TokenCounter
 from autogpt.llm.types import ChatReply, ChatRequest
 from autogpt.prompt import context as promptctx
-from autogpt.prompt.compact import KEEP_WHOLE
+from autogpt.prompt.compact import KEEP_WHOLE, plan_of
 from autogpt.prompt.summary import summarize
 from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS
 from autogpt.reply.parser import Proposal, parse_reply
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 MAX_CORRECTIONS = 2
 RESULT_SHARE = 0.25
 OVERFLOW_SHRINK = 0.8
+PLAN_PREFIX = "Your plan so far:"
 
 Ask = Callable[[str], str]
 Show = Callable[[Event], None]
@@ -152,16 +153,19 @@ class Agent:
         return [spec.tool() for spec in self.registry.available(self.ctx)]
 
     def _tail(self, budget_tokens: int) -> str:
-        trigger = TRIGGER_TOOLS if self.state.tool_mode else TRIGGER
-        if not self.recall or budget_tokens <= 0:
-            return trigger
+        """The last message's text after the newest result: recalled memories, the plan of the
+        newest reply (past thoughts are not carried in the history), the next-step trigger."""
+        parts = []
         turns = self.state.view()
-        if not turns:
-            return trigger
-        shown = {str(m.get("content", "")) for t in turns for m in t.messages}
-        query = str(turns[-1].messages[-1].get("content", ""))
-        block = self.recall(query, budget_tokens, shown) if query else ""
-        return f"{block}\n\n{trigger}" if block else trigger
+        if self.recall and budget_tokens > 0 and turns:
+            shown = {str(m.get("content", "")) for t in turns for m in t.messages}
+            query = str(turns[-1].messages[-1].get("content", ""))
+            parts.append(self.recall(query, budget_tokens, shown) if query else "")
+        plan = plan_of(self.state.turns[-1]) if self.state.turns else ""
+        if plan:
+            parts.append(f"{PLAN_PREFIX}\n{plan}")
+        parts.append(TRIGGER_TOOLS if self.state.tool_mode else TRIGGER)
+        return "\n\n".join(p for p in parts if p)
 
     def _prepare(self, shrink: float) -> list[dict[str, Any]]:
         limit = int(self.models.main_limit * shrink)

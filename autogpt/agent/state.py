@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from autogpt.agent.budget import CostTracker
 from autogpt.agent.stuck import StuckDetector
-from autogpt.prompt.compact import compact
+from autogpt.prompt.compact import brief, compact
 from autogpt.prompt.context import Turn
 
 
@@ -34,6 +34,6 @@ class RunState:
         return self.turns[self.summarized_upto :]
 
     def view(self) -> list[Turn]:
-        """The live turns as the prompt shows them: old ones compacted, recent ones whole."""
-        return [compact(t) if i < self.compacted_upto else t
+        """The live turns as the prompt shows them: old ones compacted, recent ones brief."""
+        return [compact(t) if i < self.compacted_upto else brief(t)
                 for i, t in enumerate(self.turns) if i >= self.summarized_upto]

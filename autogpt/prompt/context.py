@@ -39,8 +39,9 @@ class Turn:
     messages: list[dict[str, Any]]
     cycle: int = 0
     _tokens: int | None = field(default=None, repr=False)
+    brief: Turn | None = field(default=None, repr=False, compare=False)
     compacted: Turn | None = field(default=None, repr=False, compare=False)
-    """Its short form, once computed (see ``prompt/compact.py``)."""
+    """Its brief and short forms, once computed (see ``prompt/compact.py``)."""
 
     def tokens(self, counter: TokenCounter) -> int:
         if self._tokens is None:

@@ -111,6 +111,27 @@ def test_a_long_run_folds_the_oldest_turns_into_a_summary_only_when_needed(
         assert request.prompt_tokens + request.body["max_tokens"] <= 4097
 
 
+def test_each_request_extends_the_previous_one_and_repeats_only_the_newest_plan(
+        model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    model_server.script(
+        [autogpt_reply("write_to_file", {"filename": f"s{i}.md", "text": f"section {i}"},
+                       plan=f"- write s{i}.md\n- then s{i + 1}.md") for i in range(4)]
+        + [autogpt_reply("task_complete", {"reason": "done"})])
+    done = run_agent(model_server, "-c", "-l", "8", "-y")
+    assert done.returncode == 0, done.stdout
+    requests = model_server.requests
+    assert len(requests) == 5
+    for before, after in zip(requests, requests[1:], strict=False):
+        # Everything but the last message is carried unchanged (a provider's prompt cache hits).
+        assert after.messages[: len(before.messages) - 1] == before.messages[:-1]
+    last = requests[-1].messages
+    assert "- write s3.md\n- then s4.md" in last[-1]["content"]
+    assert not any("s2.md\n- then" in m["content"] for m in last)
+    for message in last[2:-1:2]:  # past replies: the command, without the thoughts
+        assert set(json.loads(message["content"])) == {"command"}
+
+
 def test_repeated_command_is_warned_in_the_next_prompt_then_stopped(
         model_server, tmp_path, workspace):
     write_profile(tmp_path)

@@ -1,6 +1,6 @@
 import json
 
-from autogpt.prompt.compact import compact
+from autogpt.prompt.compact import brief, compact, plan_of
 from autogpt.prompt.context import Turn
 
 
@@ -38,3 +38,41 @@ def test_tool_call_turns_keep_their_call_ids():
     assert short.messages[0]["tool_calls"][0]["id"] == "call_1"
     assert short.messages[1]["tool_call_id"] == "call_1"
     assert len(short.messages[1]["content"]) < 400
+
+
+def test_brief_form_carries_the_command_without_the_thoughts():
+    turn = _turn("x" * 50, "Command write_to_file returned: ok")
+    carried = brief(turn)
+    assert json.loads(carried.messages[0]["content"]) == {
+        "command": {"name": "write_to_file", "args": {"filename": "r.md", "text": "x" * 50}}}
+    assert carried.messages[1] == turn.messages[1]
+    assert brief(turn) is carried  # computed once: the same text in every later request
+
+
+def test_brief_form_keeps_an_unparsed_reply_as_it_was():
+    turn = Turn([{"role": "assistant", "content": "I am not JSON"},
+                 {"role": "user", "content": "Your reply could not be used: no JSON"}])
+    assert brief(turn).messages == turn.messages
+
+
+def test_brief_form_of_a_tool_call_turn_drops_the_thoughts_text_and_keeps_the_call():
+    call = {"id": "call_1", "type": "function",
+            "function": {"name": "read_file", "arguments": '{"filename": "a.txt"}'}}
+    turn = Turn([{"role": "assistant", "content": '{"thoughts": {"text": "hm"}}',
+                  "tool_calls": [call]},
+                 {"role": "tool", "tool_call_id": "call_1", "content": "abc"}])
+    carried = brief(turn)
+    assert carried.messages[0] == {"role": "assistant", "content": "", "tool_calls": [call]}
+    assert carried.messages[1] == turn.messages[1]
+
+
+def test_plan_of_reads_the_plan_as_bullet_lines():
+    reply = {"thoughts": {"text": "t", "plan": "- read a\n- write b"},
+             "command": {"name": "read_file", "args": {"filename": "a"}}}
+    turn = Turn([{"role": "assistant", "content": json.dumps(reply)},
+                 {"role": "user", "content": "ok"}])
+    assert plan_of(turn) == "- read a\n- write b"
+    listed = {**reply, "thoughts": {"plan": ["read a", "write b"]}}
+    turn.messages[0] = {"role": "assistant", "content": json.dumps(listed)}
+    assert plan_of(turn) == "- read a\n- write b"
+    assert plan_of(Turn([{"role": "assistant", "content": "not json"}])) == ""

@@ -1,6 +1,6 @@
 """Tokens and requests per cycle: what the context budget costs, and whether it ever overflows.
 
-    .venv/bin/python bench/context_budget.py [--cycles 30] [--only 4k-json ...]
+    .venv/bin/python bench/tokens_per_cycle.py [--cycles 30] [--only 4k-json ...]
 
 Drives scripted runs (``python -m autogpt -c -l N -y --gpt3only``) against the local server
 (``tests/support/model_server.py``), which counts prompt tokens as OpenAI does and refuses a
@@ -19,9 +19,11 @@ short summary by the same script.
 Per run: model requests per cycle (target <= 1.05, summaries included), mean and max prompt tokens
 per main call as the server counts them (target <= 1,500 on the 11-cycle 4k run), the share of
 requests whose first 1,024 tokens (cl100k_base over the concatenated messages as received) equal
-the previous request's (prompt-cache friendliness, target >= 0.9; "prev main" compares a main
-request with the previous main request, as a provider's cache keyed by prefix would), and context
-overflows (target 0). Prints figures; not a test.
+the previous request's (prompt-cache friendliness, target >= 0.9), counted over the pairs where
+both requests have at least 1,024 tokens (providers cache nothing shorter; OpenAI's minimum), with
+the share over all pairs beside it; "prev main" compares a main request with the previous main
+request, as a provider's cache keyed by prefix would; and context overflows (target 0). Prints
+figures; not a test.
 """
 
 from __future__ import annotations
@@ -172,8 +174,12 @@ def prefix_tokens(messages: list[dict[str, Any]]) -> list[int]:
     return _encoder.encode("".join(parts), disallowed_special=())[:CACHE_PREFIX]
 
 
-def share_equal(prefixes: list[list[int]]) -> float:
+def share_equal(prefixes: list[list[int]], *, cacheable_only: bool = True) -> float:
+    """Share of consecutive pairs with equal prefixes; by default only the pairs a provider
+    could serve from its cache (both requests at least CACHE_PREFIX tokens long)."""
     pairs = list(zip(prefixes, prefixes[1:], strict=False))
+    if cacheable_only:
+        pairs = [(a, b) for a, b in pairs if len(a) == len(b) == CACHE_PREFIX]
     return sum(a == b for a, b in pairs) / len(pairs) if pairs else 1.0
 
 
@@ -192,6 +198,8 @@ class Figures:
     first_prompt: int
     cache_any: float
     cache_main: float
+    cache_all_pairs: float
+    """cache_main over every pair, the short requests' too."""
     overflows: int
     counted_over: float
     """Mean of (agent's count - server's count) / server's count, main requests."""
@@ -242,6 +250,7 @@ def measure(scenario: Scenario, window: Window, tool_mode: bool) -> Figures:
         mean_prompt=statistics.mean(prompts) if prompts else 0.0,
         max_prompt=max(prompts, default=0), first_prompt=prompts[0] if prompts else 0,
         cache_any=share_equal(prefixes), cache_main=share_equal(main_prefixes),
+        cache_all_pairs=share_equal(main_prefixes, cacheable_only=False),
         overflows=overflows, counted_over=statistics.mean(over) if over else 0.0,
         system=count_messages(first.messages[:1], model) - 3 if first else 0,
         tools=count_tools(first.tools, model) if first else 0,
@@ -289,16 +298,20 @@ def main(argv: list[str] | None = None) -> int:
                                    if prompt_target else ""),
             f"{f.first_prompt:,}", f"{f.cache_any:.2f} {verdict(f.cache_any >= CACHE_TARGET)}",
             f"{f.cache_main:.2f} {verdict(f.cache_main >= CACHE_TARGET)}",
+            f"{f.cache_all_pairs:.2f}",
             f"{f.overflows} {verdict(f.overflows == 0)}", f"{f.counted_over:+.1%}",
         ])
     print(table(rows, ["run", "exit", "cycles", "requests", "summaries", "corrections",
                        "req/cycle", "mean prompt", "max prompt", "1st prompt",
-                       "cache: prev req", "cache: prev main", "overflows", "our count"]))
+                       "cache: prev req", "cache: prev main", "all pairs", "overflows",
+                       "our count"]))
     print(f"Targets: req/cycle <= {REQUESTS_TARGET}; mean and max prompt tokens per main call "
           f"<= {PROMPT_TARGET:,} on the 11-cycle 4k writing run (Auto-GPT v0.3.0: 2 requests "
           f"per cycle, ~2,000 tokens); first {CACHE_PREFIX:,} tokens equal to the previous "
-          f"request's >= {CACHE_TARGET}; overflows 0. Prompt tokens as the server counts them "
-          "(main calls); 'our count' is how far the agent's own count is above the server's.")
+          f"request's >= {CACHE_TARGET} (over pairs of requests of {CACHE_PREFIX:,} tokens or "
+          "more; 'all pairs': every pair of main requests); overflows 0. Prompt tokens as the "
+          "server counts them (main calls); 'our count' is how far the agent's own count is "
+          "above the server's.")
     print("\nWhere the tokens go (server's count; turns as carried by the last main request)")
     print(table([[f"{f.scenario} {f.window} {f.mode}", f"{f.system:,}", f"{f.tools:,}",
                   f"{f.max_tokens:,}", f"{f.assistant:,.0f}", f"{f.result:,.0f}",
