@@ -273,9 +273,9 @@ class Agent:
                  latency: float = 0.0, counted: int = 0) -> None:
         costs = self.state.costs
         dollars = costs.record(info, prompt, completion)
-        self.journal.append("request", model=info.name, purpose=purpose, prompt_tokens=prompt,
-                            completion_tokens=completion, counted_tokens=counted,
-                            cost=dollars, latency=round(latency, 3))
+        self.journal.append("request", durable=False, model=info.name, purpose=purpose,
+                            prompt_tokens=prompt, completion_tokens=completion,
+                            counted_tokens=counted, cost=dollars, latency=round(latency, 3))
         self.show(CostLine(self.state.cycle + 1, dollars, costs.total, costs.budget, prompt,
                            completion, costs.requests))
         retries = getattr(self.client, "retries_last_request", 0)

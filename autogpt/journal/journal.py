@@ -52,27 +52,34 @@ class Journal:
             text = text.replace(secret, "[redacted]")
         return text
 
-    def append(self, kind: str, **data: Any) -> None:
+    def append(self, kind: str, *, durable: bool = True, **data: Any) -> None:
+        """Write one event. ``durable=False`` skips the fsync (the line is still flushed): for
+        accounting lines that the next durable event, written moments later, makes durable."""
         record = {"type": kind, "ts": round(time.time(), 3), **data}
         line = self.redact(json.dumps(record, ensure_ascii=False, default=str))
         self._handle.write(line + "\n")
         self._handle.flush()
-        os.fsync(self._handle.fileno())
+        if durable:
+            os.fsync(self._handle.fileno())
 
     def snapshot(self, state: dict[str, Any]) -> None:
-        write_atomic(self.folder / STATE, self.redact(json.dumps(state, ensure_ascii=False)))
+        """Counters for ``--list-sessions``; the journal, not this, is what a resume reads, so
+        it is replaced atomically but not fsynced."""
+        write_atomic(self.folder / STATE, self.redact(json.dumps(state, ensure_ascii=False)),
+                     durable=False)
 
     def close(self) -> None:
         if not self._handle.closed:
             self._handle.close()
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
         handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            os.fsync(handle.fileno())
     os.replace(tmp, path)
 
 

@@ -82,10 +82,23 @@ class OpenAIModelClient:
             kwargs["tools"] = request.tools
             if request.tool_choice:
                 kwargs["tool_choice"] = request.tool_choice
-        wire_log.debug(json.dumps({"request": kwargs, "purpose": request.purpose}, default=str))
-        response = self._with_retries(lambda: self._sdk().chat.completions.create(**kwargs))
-        wire_log.debug(response.model_dump_json())
+        logged = wire_log.isEnabledFor(logging.DEBUG)  # bodies are large: dump only if kept
+        if logged:
+            wire_log.debug(json.dumps({"request": kwargs, "purpose": request.purpose},
+                                      default=str))
+        response = self._with_retries(lambda: self._post_chat(kwargs))
+        if logged:
+            wire_log.debug(response.model_dump_json())
         return _to_reply(response)
+
+    def _post_chat(self, body: dict[str, Any]) -> Any:
+        """POST /chat/completions through the SDK (auth, proxies, timeouts, typed errors and a
+        typed response), with the body as built. ``chat.completions.create`` first walks every
+        message through the SDK's TypedDict transform, a no-op for these plain-JSON bodies that
+        costs milliseconds per request as the history grows (bench/cycle_overhead.py)."""
+        from openai.types.chat import ChatCompletion
+
+        return self._sdk().post("/chat/completions", body=body, cast_to=ChatCompletion)
 
     # --- embeddings ---------------------------------------------------------------------
     def embed(self, texts: list[str], *, model: str, dimensions: int | None) -> list[list[float]]:

@@ -75,28 +75,43 @@ def preload(encoding_name: str) -> None:
     threading.Thread(target=encoder, args=(encoding_name,), daemon=True).start()
 
 
+MEMO_SIZE = 2048
+
+
 class TokenCounter:
-    """Counts chat requests the way the budget needs: conservatively."""
+    """Counts chat requests the way the budget needs: conservatively.
+
+    Counts are remembered per text: a cycle counts the same history several times (fitting,
+    then the request itself), and the history is the same from cycle to cycle.
+    """
 
     def __init__(self, encoding_name: str) -> None:
         self.encoding_name = encoding_name
+        self._memo: dict[str, int] = {}
 
     def text(self, text: str) -> int:
-        return encoder(self.encoding_name).count(text) if text else 0
+        if not text:
+            return 0
+        found = self._memo.get(text)
+        if found is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[text] = encoder(self.encoding_name).count(text)
+        return found
 
     def message(self, message: dict[str, Any]) -> int:
-        enc = encoder(self.encoding_name)
+        count = self.text
         total = PER_MESSAGE
         for key, value in message.items():
             if isinstance(value, str):
-                total += enc.count(value)
+                total += count(value)
             elif key == "tool_calls" and value:
                 for call in value:
                     fn = call.get("function", {})
-                    total += enc.count(fn.get("name", "")) + enc.count(fn.get("arguments", ""))
-                    total += enc.count(call.get("id", "")) + 3
+                    total += count(fn.get("name", "")) + count(fn.get("arguments", ""))
+                    total += count(call.get("id", "")) + 3
             elif isinstance(value, list):
-                total += sum(enc.count(p.get("text", "")) for p in value if isinstance(p, dict))
+                total += sum(count(p.get("text", "")) for p in value if isinstance(p, dict))
             if key == "name":
                 total += 1
         return total

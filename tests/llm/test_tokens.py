@@ -50,3 +50,18 @@ def test_model_table_longest_prefix_wins_and_unknown_models_use_the_limit():
     assert catalog.lookup("gpt-3.5-turbo-0613", fallback_window=1).context_window == 4096
     local = catalog.lookup("llama-3-8b", fallback_window=2048)
     assert (local.context_window, local.known, local.tools) == (2048, False, False)
+
+
+def test_remembered_counts_match_fresh_ones_and_the_memory_stays_bounded(monkeypatch):
+    import tiktoken
+
+    from autogpt.llm import tokens
+
+    monkeypatch.setattr(tokens, "MEMO_SIZE", 8)
+    enc = tiktoken.get_encoding("cl100k_base")
+    counter = TokenCounter("cl100k_base")
+    texts = [f"市场 report part {i} " * (i + 1) for i in range(20)]
+    for _ in range(2):
+        for text in texts:
+            assert counter.text(text) == len(enc.encode(text))
+    assert len(counter._memo) <= 8
