@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 from autogpt.config.proxy import redact
 from autogpt.errors import CommandError
-from autogpt.web.drivers import start_chrome, start_firefox
+from autogpt.web.drivers import guarded_plan, proxy_plan, start_chrome, start_firefox
+from autogpt.web.guard_proxy import GuardProxy, problem_for, uses_guard_proxy
 from autogpt.web.processes import PROFILE_PREFIX, kill_profile_processes
 from autogpt.web.untrusted import for_terminal
 
@@ -66,16 +67,21 @@ class Rendered:
     """False when the page load timed out and what had loaded was taken."""
     status: int = 0
     """The HTTP status of the page (0 when the browser does not say)."""
+    problem: CommandError | None = None
+    """Why the guard proxy refused or could not send the request for the page itself."""
 
 
 class Browser:
     """A started browser; :meth:`load` renders a page, :meth:`close` always ends every process."""
 
     def __init__(
-        self, driver: Any, profile_dir: Path, *, proxies: dict[str, str | None], how: str
+        self, driver: Any, profile_dir: Path, *, proxies: dict[str, str | None], how: str,
+        guard_proxy: GuardProxy | None = None,
     ) -> None:
         self.driver = driver
         self.profile_dir = profile_dir
+        self.guard_proxy = guard_proxy
+        """Every request of the browser passes it (None behind a SOCKS proxy)."""
         self.proxies = proxies
         """Scheme -> the proxy the browser sends it through (for messages)."""
         self.how = how
@@ -88,22 +94,28 @@ class Browser:
     @classmethod
     def start(cls, settings: Settings) -> Browser:
         """Start the configured browser or raise :class:`BrowserUnavailable` saying why."""
+        from autogpt.web.fetch import Route
+
         began = time.monotonic()
         profile_dir = Path(tempfile.mkdtemp(prefix=PROFILE_PREFIX))
+        guard = GuardProxy(Route.from_settings(settings)) if uses_guard_proxy(settings) else None
+        plan = guarded_plan(guard.url) if guard else proxy_plan(settings)
         try:
             if settings.use_web_browser == "firefox":
-                driver, how = start_firefox(settings, profile_dir)
+                driver, how = start_firefox(settings, profile_dir, plan)
             else:
-                driver, how = start_chrome(settings, profile_dir)
+                driver, how = start_chrome(settings, profile_dir, plan)
         except BaseException:
             kill_profile_processes(profile_dir)
             shutil.rmtree(profile_dir, ignore_errors=True)
+            if guard:
+                guard.close()
             raise
         proxies = {
             "http": settings.http_proxy or settings.all_proxy,
             "https": settings.https_proxy or settings.all_proxy,
         }
-        browser = cls(driver, profile_dir, proxies=proxies, how=how)
+        browser = cls(driver, profile_dir, proxies=proxies, how=how, guard_proxy=guard)
         browser.started_seconds = time.monotonic() - began
         log.info("browser started in %.2f s (%s)", browser.started_seconds, how)
         return browser
@@ -125,6 +137,7 @@ class Browser:
         driver = self.driver
         driver.set_page_load_timeout(timeout)
         complete = True
+        self._problems()  # forget what earlier pages left
         try:
             driver.get(url)
         except TimeoutException:
@@ -132,19 +145,23 @@ class Browser:
             with contextlib.suppress(WebDriverException):
                 driver.execute_script("window.stop();")
         except WebDriverException as exc:
-            raise CommandError(self._describe(exc, url)) from None
+            problems = self._problems()
+            raise (problems[-1].error if problems
+                   else CommandError(self._describe(exc, url))) from None
         try:
             text = self._settle(complete)
             if not complete and not text.strip():
                 raise CommandError(f"timed out after {timeout:g} s loading {for_terminal(url)}")
+            final_url = driver.current_url
             rendered = Rendered(
                 url=url,
-                final_url=driver.current_url,
+                final_url=final_url,
                 title=driver.title or "",
                 html=driver.page_source or "",
                 text=text,
                 complete=complete,
                 status=int(driver.execute_script(_STATUS_JS) or 0),
+                problem=problem_for(self._problems(), final_url),
             )
         except WebDriverException as exc:
             raise CommandError(self._describe(exc, url)) from None
@@ -169,12 +186,17 @@ class Browser:
                 break
         return str(text)
 
+    def _problems(self) -> list[Any]:
+        return self.guard_proxy.take_problems() if self.guard_proxy else []
+
     def _describe(self, exc: Exception, url: str) -> str:
         message = str(getattr(exc, "msg", None) or exc).splitlines()[0] if str(exc) else ""
         shown = for_terminal(url)
         proxy = self.proxies.get(urlsplit(url).scheme.lower())
         if "ERR_PROXY" in message or "ERR_TUNNEL_CONNECTION_FAILED" in message:
-            return f"could not connect through proxy {redact(proxy or '?')} (loading {shown})"
+            if not proxy:  # the guard proxy's tunnel: the site itself could not be reached
+                return f"could not load {shown}: could not connect to the site"
+            return f"could not connect through proxy {redact(proxy)} (loading {shown})"
         for code, reason in _NET_ERRORS.items():
             if code in message:
                 via = f" through proxy {redact(proxy)}" if proxy else ""
@@ -209,6 +231,8 @@ class Browser:
                 process.wait(5)
         kill_profile_processes(self.profile_dir)
         shutil.rmtree(self.profile_dir, ignore_errors=True)
+        if self.guard_proxy:
+            self.guard_proxy.close()
 
     def _quit(self) -> None:
         try:

@@ -94,7 +94,12 @@ def _without_credentials(proxy: str) -> str:
     return urlunsplit((scheme, netloc, "", "", ""))  # Chromium resolves through SOCKS itself
 
 
-def start_chrome(settings: Settings, profile_dir: Path) -> tuple[Any, str]:
+def guarded_plan(proxy_url: str) -> ProxyPlan:
+    """Every request, loopback included, through the guard proxy (``guard_proxy.py``)."""
+    return ProxyPlan(proxy_url, "<-loopback>")
+
+
+def start_chrome(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tuple[Any, str]:
     from selenium import webdriver
 
     options = webdriver.ChromeOptions()
@@ -105,7 +110,6 @@ def start_chrome(settings: Settings, profile_dir: Path) -> tuple[Any, str]:
     flags.append(f"--user-data-dir={profile_dir}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         flags.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
-    plan = proxy_plan(settings)
     if plan.server:
         flags.append(f"--proxy-server={plan.server}")
         flags.append(f"--proxy-bypass-list={plan.bypass}")
@@ -164,7 +168,7 @@ def _chrome_services(settings: Settings) -> Iterator[tuple[str, Callable[[], Any
     yield "webdriver-manager", webdriver_manager
 
 
-def start_firefox(settings: Settings, profile_dir: Path) -> tuple[Any, str]:
+def start_firefox(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tuple[Any, str]:
     from selenium import webdriver
     from selenium.webdriver.firefox.service import Service
 
@@ -173,7 +177,6 @@ def start_firefox(settings: Settings, profile_dir: Path) -> tuple[Any, str]:
         options.add_argument("-headless")
     options.add_argument("-profile")
     options.add_argument(str(profile_dir))
-    plan = proxy_plan(settings)
     if plan.server and "=" not in plan.server:
         parts = urlsplit(plan.server)
         kind = "socks" if (parts.scheme or "").startswith("socks") else "http"

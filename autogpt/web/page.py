@@ -75,9 +75,11 @@ def _read_browser(
     rendered = browser.load(url, timeout=settings.browse_page_timeout)
     final = rendered.final_url
     if final.startswith("chrome-error:"):
-        raise CommandError(f"could not load {for_terminal(url)}")
+        raise rendered.problem or CommandError(f"could not load {for_terminal(url)}")
     if final != url:
         route.guard.check(final, via_proxy=route.proxy(final) is not None, redirected_from=url)
+    if rendered.problem:
+        raise rendered.problem
     if rendered.status >= 400:
         raise CommandError(f"{for_terminal(final)} answered HTTP {rendered.status}")
     extracted = extract(rendered.html, final, rendered_text=rendered.text)
@@ -144,8 +146,9 @@ def browser_for(ctx: CommandContext) -> Browser | None:
 def _start(ctx: CommandContext) -> Browser | str:
     from autogpt.web.browser import Browser
     from autogpt.web.drivers import BrowserUnavailable, proxy_plan
+    from autogpt.web.guard_proxy import uses_guard_proxy
 
-    if proxy_plan(ctx.settings).dropped_credentials:
+    if proxy_plan(ctx.settings).dropped_credentials and not uses_guard_proxy(ctx.settings):
         reason = "the proxy needs a user name and password, which Chromium cannot take"
     else:
         try:

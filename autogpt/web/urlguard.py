@@ -88,6 +88,20 @@ class UrlGuard:
     ) -> str:
         """The URL, stripped, if it may be fetched; else :class:`UrlRefused` saying why."""
         url = url.strip()
+        self._vet(url, via_proxy=via_proxy, redirected_from=redirected_from, resolve=False)
+        return url
+
+    def addresses(self, url: str) -> list[str]:
+        """The addresses to connect to for ``url`` (no proxy), every one checked.
+
+        Connecting to these rather than resolving the name again leaves no window in which the
+        name could turn into a local address between the check and the connection.
+        """
+        return self._vet(url.strip(), via_proxy=False, redirected_from=None, resolve=True)
+
+    def _vet(
+        self, url: str, *, via_proxy: bool, redirected_from: str | None, resolve: bool
+    ) -> list[str]:
         prefix = (
             f"refused: {redirected_from} redirected to {url}: "
             if redirected_from
@@ -105,11 +119,10 @@ class UrlGuard:
         if not host:
             raise UrlRefused(f"{prefix}the URL has no host name")
         if self.allow_private or origin(url) in self.always_allowed:
-            return url
-        self._check_host(host, port, prefix=prefix, via_proxy=via_proxy)
-        return url
+            return self._resolve(host, port) if resolve else []
+        return self._check_host(host, port, prefix=prefix, via_proxy=via_proxy)
 
-    def _check_host(self, host: str, port: int, *, prefix: str, via_proxy: bool) -> None:
+    def _check_host(self, host: str, port: int, *, prefix: str, via_proxy: bool) -> list[str]:
         try:
             literal: IPAddress | None = ipaddress.ip_address(host)
         except ValueError:
@@ -118,17 +131,28 @@ class UrlGuard:
             reason = describe_address(literal)
             if reason:
                 raise UrlRefused(f"{prefix}{literal} is {reason}; {HINT}")
-            return
+            return [str(literal)]
         try:
             addresses = self.resolve(host, port)
         except (OSError, UnicodeError) as exc:
             if via_proxy:
-                return  # the proxy resolves it, from its own network
+                return []  # the proxy resolves it, from its own network
             raise CommandError(f"could not resolve host {host} ({_reason(exc)})") from None
         for address in addresses:
             reason = describe_address(ipaddress.ip_address(address.split("%", 1)[0]))
             if reason:
                 raise UrlRefused(f"{prefix}{host} resolves to {address}, {reason}; {HINT}")
+        return addresses
+
+    def _resolve(self, host: str, port: int) -> list[str]:
+        try:
+            return [str(ipaddress.ip_address(host))]
+        except ValueError:
+            pass
+        try:
+            return self.resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise CommandError(f"could not resolve host {host} ({_reason(exc)})") from None
 
 
 def _reason(exc: BaseException) -> str:

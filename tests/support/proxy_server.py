@@ -4,8 +4,9 @@
 daemon thread; ``url`` is ``http://127.0.0.1:<port>``. It forwards absolute-form requests
 (``GET http://host:port/path``, any method, with the body given by ``Content-Length``) and
 streams the response back, and tunnels ``CONNECT host:port``. Each request's ``(method, target)``
-lands in ``seen``. Host names in ``resolve`` are reachable only through the proxy, so a client
-that bypasses it fails to resolve them. Upstream failures answer 502.
+lands in ``seen``, its ``Proxy-Authorization`` header (or "") in ``auth``. Host names in
+``resolve`` are reachable only through the proxy, so a client that bypasses it fails to resolve
+them. Upstream failures answer 502.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class RecordingProxy:
     def __init__(self, *, resolve: Mapping[str, str] | None = None) -> None:
         self.resolve = {name.lower(): address for name, address in (resolve or {}).items()}
         self.seen: list[tuple[str, str]] = []
+        self.auth: list[str] = []
         self._lock = threading.Lock()
         self.closing = threading.Event()
         self._httpd = LocalServer(_ProxyHandler, owner=self)
@@ -46,9 +48,10 @@ class RecordingProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.port}"
 
-    def record(self, method: str, target: str) -> None:
+    def record(self, method: str, target: str, auth: str = "") -> None:
         with self._lock:
             self.seen.append((method, target))
+            self.auth.append(auth)
 
     def address_of(self, host: str) -> str:
         return self.resolve.get(host.lower(), host)
@@ -69,7 +72,7 @@ class RecordingProxy:
 class _ProxyHandler(LocalHandler):
     def do_CONNECT(self) -> None:
         owner = self.server.owner
-        owner.record("CONNECT", self.path)
+        owner.record("CONNECT", self.path, self.headers.get("Proxy-Authorization", ""))
         self.close_connection = True
         host, _, port = self.path.rpartition(":")
         try:
@@ -104,7 +107,7 @@ class _ProxyHandler(LocalHandler):
         if url.scheme != "http" or not url.hostname:
             self.send_error(400, "a forward proxy expects an absolute http:// URL")
             return
-        owner.record(self.command, self.path)
+        owner.record(self.command, self.path, self.headers.get("Proxy-Authorization", ""))
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}

@@ -76,11 +76,13 @@ def test_a_local_url_is_refused_before_the_browser_starts(tmp_path: Path) -> Non
 
 
 def test_browser_and_guard_through_a_proxy(tmp_path: Path, site: Site) -> None:
-    """One browser behind the recording proxy: it really goes through the proxy; a redirect to
-    127.0.0.1 is refused with the guard on and read with ALLOW_PRIVATE_URLS=true."""
+    """A browser behind the recording proxy: it really goes through the proxy; a redirect to
+    127.0.0.1 is refused before the browser sends anything there, and read with
+    ALLOW_PRIVATE_URLS=true (a run of its own: the settings of a run do not change)."""
     need_chromium()
-    resources = RunResources()
+    resources, open_resources = RunResources(), RunResources()
     notes: list[str] = []
+    browsers = []
     with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
         guarded = make_settings(http_proxy=proxy.url, no_proxy="127.0.0.1,localhost")
         ctx = make_ctx(tmp_path, guarded, resources=resources, notes=notes)
@@ -95,17 +97,46 @@ def test_browser_and_guard_through_a_proxy(tmp_path: Path, site: Site) -> None:
             assert f"redirected to {site.url('/secret')}: 127.0.0.1 is a loopback" in str(
                 refused.value
             )
+            assert "/secret" not in site.hits  # refused before it was requested
             open_ctx = make_ctx(
                 tmp_path,
                 guarded.model_copy(update={"allow_private_urls": True}),
-                resources=resources,
+                resources=open_resources,
             )
             assert "The local secret is 4242" in read_page(open_ctx, start).text
+            assert "/secret" in site.hits
         finally:
-            browser = resources.get("web.browser")
+            browsers = [resources.get("web.browser"), open_resources.get("web.browser")]
             resources.close_all()
-    assert not isinstance(browser, str), notes
-    assert browser_processes(str(browser.profile_dir)) == []
+            open_resources.close_all()
+    for browser in browsers:
+        assert not isinstance(browser, str), notes
+        assert browser_processes(str(browser.profile_dir)) == []
+
+
+def test_a_page_cannot_make_the_browser_reach_a_local_address(
+        tmp_path: Path, site: Site) -> None:
+    """Scripts, images and frames of a page aimed at 127.0.0.1 are stopped by the browser's
+    guard proxy; the page itself is read. (site.test stands for a public site: the recording
+    proxy resolves it, as a corporate proxy would.)"""
+    need_chromium()
+    secret = site.url("/secret")
+    site.page("/hostile", f"""<html><body><p id="t">A page with hidden requests.</p>
+        <img src="{secret}?img"><iframe src="{secret}?frame"></iframe>
+        <script>fetch("{secret}?fetch").then(r => r.text()).then(
+            t => {{ document.getElementById("t").textContent += " leaked: " + t; }},
+            () => {{ document.getElementById("t").textContent += " blocked"; }});</script>
+        </body></html>""")
+    resources = RunResources()
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
+        ctx = make_ctx(tmp_path, make_settings(http_proxy=proxy.url), resources=resources)
+        try:
+            page = read_page(ctx, site.proxied_url("/hostile"))
+        finally:
+            resources.close_all()
+    assert "A page with hidden requests" in page.text
+    assert "leaked" not in page.text and "4242" not in page.text
+    assert not [hit for hit in site.hits if hit.startswith("/secret")]
 
 
 def test_a_dead_proxy_is_named(tmp_path: Path, site: Site) -> None:
@@ -119,6 +150,21 @@ def test_a_dead_proxy_is_named(tmp_path: Path, site: Site) -> None:
     finally:
         resources.close_all()
     assert str(failed.value).startswith(f"could not connect through proxy {dead}")
+
+
+def test_a_proxy_with_a_password_serves_the_browser(tmp_path: Path, site: Site) -> None:
+    need_chromium()
+    resources = RunResources()
+    notes: list[str] = []
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
+        settings = make_settings(http_proxy=proxy.url.replace("http://", "http://me:pw@"))
+        ctx = make_ctx(tmp_path, settings, resources=resources, notes=notes)
+        try:
+            page = read_page(ctx, site.proxied_url("/hello"))
+        finally:
+            resources.close_all()
+    assert page.via == "browser" and "Hello from the site" in page.text, notes
+    assert proxy.auth[0] == "Basic bWU6cHc="  # me:pw
 
 
 def test_proxy_flags_follow_the_settings() -> None:
