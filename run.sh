@@ -18,8 +18,11 @@ PY="$VENV/bin/python"
 
 # Reinstall only when the project's requirements changed (fast start-up on later runs).
 extras=""
-[ "$mode" = test ] && extras="[test]"
-stamp="$VENV/.autogpt-installed$( [ "$mode" = test ] && echo -test )"
+stamp="$VENV/.autogpt-installed"
+if [ "$mode" = test ]; then
+    extras="[test]"
+    stamp="$stamp-test"
+fi
 want=$(cat pyproject.toml requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing autogpt$extras into $VENV ..."
