@@ -351,7 +351,7 @@ class Agent:
         result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
         duration = time.monotonic() - started
         text = self._fit_result(result)
-        self.show(ResultShown(result.name, text, result.ok))
+        self.show(ResultShown(result.name, result.shown or text, result.ok))
         content = f"Command {proposal.command} returned: {text}"
         verdict = self.state.stuck.observe(proposal.command, proposal.args,
                                            None if result.ok else text[:300])

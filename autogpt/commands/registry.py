@@ -47,6 +47,20 @@ class CommandResult:
     text: str
     ok: bool
     finish: Finish | None = None
+    shown: str | None = None
+    """What the user is shown instead of ``text``, when a command gives it (see :class:`Shown`)."""
+
+
+class Shown(str):
+    """A command's result (the text for the model) carrying another text for the user, e.g. a
+    program's output labelled as such, so its traceback is never mistaken for the agent's."""
+
+    shown: str
+
+    def __new__(cls, text: str, shown: str) -> Shown:
+        result = super().__new__(cls, text)
+        result.shown = shown
+        return result
 
 
 @dataclass(frozen=True)
@@ -232,6 +246,8 @@ class Registry:
             return CommandResult(name, f"Error: {name} failed: {type(exc).__name__}: {exc}", False)
         if isinstance(value, Finish):
             return CommandResult(name, value.reason, ok=True, finish=value)
+        if isinstance(value, Shown):
+            return CommandResult(name, str(value), ok=True, shown=value.shown)
         return CommandResult(name, str(value), ok=True)
 
 

@@ -189,14 +189,18 @@ def _compose(
     return "\n".join(parts)
 
 
-def for_user(label: str, result: ExecResult) -> str:
-    """A short report for the user; the program's own output is labelled and indented, so its
-    traceback is never mistaken for a crash of the agent."""
-    line = status_line(label, result)
-    if result.exit_code == 0 and not result.timed_out and not result.oom_killed:
-        return line
-    tail = result.stderr.text().rstrip("\n").splitlines()[-USER_TAIL_LINES:]
-    if not tail:
-        return line
-    body = "\n".join(f"    | {row}" for row in tail)
-    return f"{line}\n  program output (stderr, last {len(tail)} lines):\n{body}"
+def for_user(label: str, result: ExecResult, changes: FileChanges | None = None) -> str:
+    """A short report for the user: the status, the end of what the program printed (stdout;
+    stderr too when it failed), labelled and indented so that its traceback is never mistaken
+    for a crash of the agent, and the files it changed."""
+    parts = [status_line(label, result)]
+    failed = result.exit_code != 0 or result.timed_out or result.oom_killed
+    streams = [("stdout", result.stdout)] + ([("stderr", result.stderr)] if failed else [])
+    for name, stream in streams:
+        tail = stream.text().rstrip("\n").splitlines()[-USER_TAIL_LINES:]
+        if tail:
+            parts.append(f"  program output ({name}, last {len(tail)} lines):")
+            parts += [f"    | {row}" for row in tail]
+    if changes is not None:
+        parts += describe_files(changes)
+    return "\n".join(parts)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from autogpt.commands.registry import Shown
 from autogpt.sandbox import output
 from autogpt.sandbox.base import Backend, ExecRequest, Limits
 
@@ -17,11 +18,11 @@ log = logging.getLogger(__name__)
 
 def run_in_workspace(
     ctx: CommandContext, backend: Backend, argv: Sequence[str], *, label: str, prefix: str = ""
-) -> str:
-    """Run ``argv`` with the workspace as working directory; the text for the model.
+) -> Shown:
+    """Run ``argv`` with the workspace as working directory; the text for the model, and a
+    shorter one for the user with the program's output labelled and indented as such.
 
-    The user is told what runs and, when it fails, sees the program's stderr labelled as its
-    output. Anything the program does is a result; only an unusable backend raises
+    Anything the program does is a result; only an unusable backend raises
     (:class:`~autogpt.sandbox.base.SandboxUnavailable`, a ``CommandError``).
     """
     root = ctx.workspace.root
@@ -38,8 +39,7 @@ def run_in_workspace(
         result.timed_out,
         result.oom_killed,
     )
-    ctx.notify(output.for_user(label, result))
-    return output.for_model(
+    for_model = output.for_model(
         label,
         result,
         changes,
@@ -47,3 +47,4 @@ def run_in_workspace(
         count=ctx.count_tokens,
         prefix=prefix,
     )
+    return Shown(for_model, output.for_user(label, result, changes))

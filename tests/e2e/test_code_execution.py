@@ -29,6 +29,10 @@ def test_without_docker_python_runs_in_the_local_sandbox_and_says_so(model_serve
     assert "partial output" in result and "made.txt" in result
     assert (workspace / "made.txt").exists()
     assert "Traceback" not in done.stderr
+    # The terminal shows the program's output once, labelled and indented as the program's.
+    assert done.stdout.count("ZeroDivisionError: division by zero") == 1
+    assert "    | ZeroDivisionError: division by zero" in done.stdout
+    assert "    | partial output" in done.stdout
 
 
 def test_execution_off_removes_the_commands_from_the_prompt(model_server, tmp_path, workspace):

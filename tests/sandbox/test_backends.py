@@ -72,7 +72,7 @@ def test_a_crash_returns_the_traceback_and_the_user_sees_it_labelled(ctx: Comman
     assert "Traceback (most recent call last)" in result
     assert 'crash.py", line 2, in inner' in result
     assert "ZeroDivisionError: division by zero" in result
-    user_view = ctx.notes[-1]  # type: ignore[attr-defined]
+    user_view = result.shown  # type: ignore[attr-defined]
     assert "program output (stderr" in user_view
     assert "    | ZeroDivisionError: division by zero" in user_view
 

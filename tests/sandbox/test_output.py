@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from autogpt.sandbox.base import ExecResult, Stream
-from autogpt.sandbox.output import diff, fit, for_model, for_user, snapshot
+from autogpt.sandbox.output import FileChanges, diff, fit, for_model, for_user, snapshot
 
 
 def tokens(text: str) -> int:
@@ -108,7 +108,13 @@ def test_the_user_sees_the_programs_traceback_labelled_and_indented() -> None:
     assert lines[0].startswith("`python3 job.py` failed with exit status 1")
     assert lines[1] == "  program output (stderr, last 4 lines):"
     assert all(line.startswith("    | ") for line in lines[2:])
-    assert for_user("python3 ok.py", result("fine")).endswith("(0.2 s, local sandbox).")
+    ok = for_user("python3 ok.py", result("fine"), FileChanges(created=[("out.txt", 4)]))
+    assert ok.splitlines() == [
+        "`python3 ok.py` finished with exit status 0 (0.2 s, local sandbox).",
+        "  program output (stdout, last 1 lines):",
+        "    | fine",
+        "Files created in the workspace: out.txt (4 bytes)",
+    ]
 
 
 def test_fit_keeps_the_requested_end() -> None:
