@@ -25,7 +25,7 @@ from autogpt.config.proxy import redact
 from autogpt.errors import CommandError
 from autogpt.web.drivers import guarded_plan, proxy_plan, start_chrome, start_firefox
 from autogpt.web.guard_proxy import GuardProxy, problem_for, uses_guard_proxy
-from autogpt.web.processes import PROFILE_PREFIX, kill_profile_processes
+from autogpt.web.processes import kill_profile_processes, profile_prefix, sweep_orphans
 from autogpt.web.untrusted import for_terminal
 
 if TYPE_CHECKING:
@@ -97,7 +97,10 @@ class Browser:
         from autogpt.web.fetch import Route
 
         began = time.monotonic()
-        profile_dir = Path(tempfile.mkdtemp(prefix=PROFILE_PREFIX))
+        swept = sweep_orphans()
+        if swept:
+            log.info("ended the browsers of %d earlier run(s) that were killed", swept)
+        profile_dir = Path(tempfile.mkdtemp(prefix=profile_prefix()))
         guard = GuardProxy(Route.from_settings(settings)) if uses_guard_proxy(settings) else None
         plan = guarded_plan(guard.url) if guard else proxy_plan(settings)
         try:

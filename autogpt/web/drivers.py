@@ -120,7 +120,7 @@ def start_chrome(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tupl
     options.add_experimental_option("prefs", {"download_restrictions": 3})
     options.add_experimental_option("excludeSwitches", ["enable-automation"])
     failures: list[str] = []
-    for how, make_service in _chrome_services(settings):
+    for how, make_service in _chrome_services(settings, profile_dir):
         try:
             service = make_service()
         except Exception as exc:
@@ -137,11 +137,18 @@ def start_chrome(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tupl
     raise BrowserUnavailable(f"Chromium could not start ({browser}; " + "; ".join(failures) + ")")
 
 
-def _chrome_services(settings: Settings) -> Iterator[tuple[str, Callable[[], Any]]]:
+def _chrome_services(
+    settings: Settings, profile_dir: Path
+) -> Iterator[tuple[str, Callable[[], Any]]]:
     from selenium.webdriver.chrome.service import Service
 
+    # The profile dir on the driver's command line too (an empty log), so the sweep after a
+    # killed run finds the driver as well as the browser (processes.py).
+    marker = [f"--log-path={profile_dir / 'chromedriver.log'}", "--log-level=OFF"]
+
     def service(path: str | None) -> Any:
-        return Service(executable_path=path, popen_kw={"start_new_session": True})
+        return Service(executable_path=path, service_args=marker,
+                       popen_kw={"start_new_session": True})
 
     def configured() -> Any:
         path = settings.chromedriver_path
