@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from autogpt.config.proxy import redact
 from autogpt.errors import CommandError
 from autogpt.web.drivers import guarded_plan, proxy_plan, start_chrome, start_firefox
-from autogpt.web.guard_proxy import GuardProxy, problem_for, uses_guard_proxy
+from autogpt.web.guard_proxy import GuardProxy, Problem, problem_for, uses_guard_proxy
 from autogpt.web.processes import kill_profile_processes, profile_prefix, sweep_orphans
 from autogpt.web.untrusted import for_terminal
 
@@ -189,7 +189,8 @@ class Browser:
                 break
         return str(text)
 
-    def _problems(self) -> list[Any]:
+    def _problems(self) -> list[Problem]:
+        """What the guard proxy refused or could not send since the last call."""
         return self.guard_proxy.take_problems() if self.guard_proxy else []
 
     def _describe(self, exc: Exception, url: str) -> str:

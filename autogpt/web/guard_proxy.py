@@ -86,7 +86,7 @@ class GuardProxy:
         self._server.server_close()
         self._thread.join(5)
 
-    def _note(self, url: str, error: CommandError) -> None:
+    def note_problem(self, url: str, error: CommandError) -> None:
         log.info("browser request to %s not sent: %s", url, error)
         with self._lock:
             self._problems = [*self._problems[-(KEEP_PROBLEMS - 1):], Problem(url, error)]
@@ -142,10 +142,10 @@ class _Handler(socketserver.BaseRequestHandler):
             else:
                 server = open_direct(proxy.route, url)
         except UrlRefused as exc:
-            proxy._note(url, exc)
+            proxy.note_problem(url, exc)
             return respond(client, 403, str(exc))
         except CommandError as exc:
-            proxy._note(url, exc)
+            proxy.note_problem(url, exc)
             return respond(client, 502, str(exc))
         with server:
             if method.upper() == "CONNECT":
@@ -164,7 +164,7 @@ class _Handler(socketserver.BaseRequestHandler):
             if status_line.split(" ")[1:2] != ["200"]:
                 error = CommandError(f"could not connect through proxy {redact(upstream)} "
                                      f"(it answered {status_line or 'nothing'})")
-                self.server.guard_proxy._note(url, error)
+                self.server.guard_proxy.note_problem(url, error)
                 return respond(client, 502, str(error))
             client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n" + early)
         else:
