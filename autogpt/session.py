@@ -253,10 +253,17 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
     from autogpt.memory.recall import recall_block
 
     dimensions = settings.embedding_dimensions or None
+    model = catalog.lookup(settings.embedding_model, fallback_window=8191)
+
+    def embed_batch(texts: list[str]) -> list[list[float]]:
+        vectors, used = client.embed(texts, model=settings.embedding_model,
+                                     dimensions=dimensions)
+        agent.account_embedding(model, used)
+        return vectors
+
     store = open_memory(
         settings,
-        embed_batch=lambda texts: client.embed(texts, model=settings.embedding_model,
-                                               dimensions=dimensions),
+        embed_batch=embed_batch,
         count_tokens=tokens.TokenCounter("cl100k_base").text,
         warn=console.warn,
     )

@@ -42,9 +42,10 @@ class CostTracker:
         return dollars
 
     def estimate(self, info: ModelInfo, prompt_tokens: int) -> float:
-        done = sum(u.completion_tokens for u in self.per_model.values())
-        n = self.requests
-        guess = done // n if n else DEFAULT_COMPLETION_GUESS
+        """The next request's cost, its reply guessed from this model's replies so far."""
+        usage = self.per_model.get(info.name)
+        guess = (usage.completion_tokens // usage.requests if usage and usage.requests
+                 else DEFAULT_COMPLETION_GUESS)
         return cost(info, prompt_tokens, guess)
 
     def would_exceed(self, next_cost: float) -> bool:

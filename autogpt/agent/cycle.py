@@ -269,15 +269,21 @@ class Agent:
                       counted=prompt_tokens)
         return reply
 
+    def account_embedding(self, info: ModelInfo, tokens: int) -> None:
+        """An embeddings request of long-term memory: in the costs, the journal and the report
+        (no cost line of its own: it is a fraction of a cent)."""
+        self._account(info, tokens, 0, "embedding", shown=False)
+
     def _account(self, info: ModelInfo, prompt: int, completion: int, purpose: str, *,
-                 latency: float = 0.0, counted: int = 0) -> None:
+                 latency: float = 0.0, counted: int = 0, shown: bool = True) -> None:
         costs = self.state.costs
         dollars = costs.record(info, prompt, completion)
         self.journal.append("request", durable=False, model=info.name, purpose=purpose,
                             prompt_tokens=prompt, completion_tokens=completion,
                             counted_tokens=counted, cost=dollars, latency=round(latency, 3))
-        self.show(CostLine(self.state.cycle + 1, dollars, costs.total, costs.budget, prompt,
-                           completion, costs.requests))
+        if shown:
+            self.show(CostLine(self.state.cycle + 1, dollars, costs.total, costs.budget,
+                               prompt, completion, costs.requests))
         retries = getattr(self.client, "retries_last_request", 0)
         detail = (f"request {purpose} model={info.name} prompt={prompt} completion={completion} "
                   f"cost=${dollars:.5f} latency={latency:.2f}s retries={retries}")

@@ -43,6 +43,10 @@ _TABLE: tuple[ModelInfo, ...] = (
     ModelInfo("o3-mini", 200000, 100000, 0.0011, 0.0044, True, "o200k_base"),
     ModelInfo("o3", 200000, 100000, 0.002, 0.008, True, "o200k_base"),
     ModelInfo("o4-mini", 200000, 100000, 0.0011, 0.0044, True, "o200k_base"),
+    # Embedding models (long-term memory): input tokens only.
+    ModelInfo("text-embedding-3-small", 8191, 0, 0.00002, 0.0, False),
+    ModelInfo("text-embedding-3-large", 8191, 0, 0.00013, 0.0, False),
+    ModelInfo("text-embedding-ada-002", 8191, 0, 0.0001, 0.0, False),
 )
 
 

@@ -42,7 +42,9 @@ class ToolsRejected(Exception):
 class ModelClient(Protocol):
     def complete(self, request: ChatRequest) -> ChatReply: ...
 
-    def embed(self, texts: list[str], *, model: str, dimensions: int | None) -> list[list[float]]:
+    def embed(
+        self, texts: list[str], *, model: str, dimensions: int | None
+    ) -> tuple[list[list[float]], int]:
         ...
 
 
@@ -101,12 +103,17 @@ class OpenAIModelClient:
         return self._sdk().post("/chat/completions", body=body, cast_to=ChatCompletion)
 
     # --- embeddings ---------------------------------------------------------------------
-    def embed(self, texts: list[str], *, model: str, dimensions: int | None) -> list[list[float]]:
+    def embed(
+        self, texts: list[str], *, model: str, dimensions: int | None
+    ) -> tuple[list[list[float]], int]:
+        """One vector per text, in order, and the input tokens billed for them."""
         kwargs: dict[str, Any] = {"model": model, "input": texts}
         if dimensions:
             kwargs["dimensions"] = dimensions
         response = self._with_retries(lambda: self._sdk().embeddings.create(**kwargs))
-        return [item.embedding for item in sorted(response.data, key=lambda d: d.index)]
+        vectors = [item.embedding for item in sorted(response.data, key=lambda d: d.index)]
+        usage = getattr(response, "usage", None)
+        return vectors, int(getattr(usage, "prompt_tokens", 0) or 0)
 
     # --- retries and error mapping ------------------------------------------------------
     def _with_retries(self, call: Callable[[], Any]) -> Any:

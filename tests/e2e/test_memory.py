@@ -3,6 +3,8 @@ within the token budget; embeddings come from the local test server."""
 
 from __future__ import annotations
 
+import json
+
 from tests.e2e.harness import agent_env, run_agent, write_profile
 from tests.support.model_script import autogpt_reply
 
@@ -21,6 +23,14 @@ def test_a_result_from_an_earlier_run_is_recalled_later(model_server_factory, tm
     env = agent_env(first, MEMORY_BACKEND="local")
     assert run_agent(first, "-c", "-l", "5", "-y", env=env).returncode == 0
     assert first.embedding_requests
+    # Embeddings are paid for: they are in the journal's requests and the report's costs.
+    (session,) = (tmp_path / ".autogpt" / "sessions").iterdir()
+    events = [json.loads(line) for line in (session / "journal.jsonl").read_text().splitlines()]
+    embedded = [e for e in events if e["type"] == "request" and e["purpose"] == "embedding"]
+    assert len(embedded) == len(first.embedding_requests)
+    assert all(e["model"] == "text-embedding-3-small" and e["prompt_tokens"] > 0
+               and e["cost"] > 0 for e in embedded)
+    assert "- text-embedding-3-small: " in (session / "report.md").read_text(encoding="utf-8")
 
     second = model_server_factory(
         autogpt_reply("read_file", {"filename": "question.txt"}),
