@@ -1,7 +1,9 @@
 """Plain HTTP for the agent: every redirect hop guarded, a size cap, a deadline, proxies named.
 
 Redirects are followed here, one hop at a time, so each new URL passes :class:`UrlGuard` before
-anything is sent to it. The proxy for each hop comes from the settings (``HTTP_PROXY``,
+anything is sent to it; without a proxy, the connection goes to the address the guard checked
+(``_PinnedTransport``), so a name cannot resolve to a public address for the check and to a
+local one for the connection. The proxy for each hop comes from the settings (``HTTP_PROXY``,
 ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``), not from whatever the process environment holds.
 Failures are one-line :class:`CommandError`\\s; a failure to reach a proxy names the proxy.
 """
@@ -81,7 +83,7 @@ def open_response(
             proxy = route.proxy(current)
             client = clients.get(proxy)
             if client is None:
-                client = stack.enter_context(_client(proxy, route.timeout))
+                client = stack.enter_context(_client(proxy, route))
                 clients[proxy] = client
             request = client.build_request(
                 "GET", current, params=params, headers={"User-Agent": USER_AGENT, **(headers or {})}
@@ -153,12 +155,40 @@ def read_capped(
     return b"".join(parts), False
 
 
-def _client(proxy: str | None, timeout: float) -> httpx2.Client:
+def _client(proxy: str | None, route: Route) -> httpx2.Client:
     import httpx2
 
-    return httpx2.Client(
-        proxy=proxy, trust_env=False, timeout=timeout, follow_redirects=False, http2=False
-    )
+    if proxy:  # the proxy resolves the name, from its own network
+        return httpx2.Client(proxy=proxy, trust_env=False, timeout=route.timeout,
+                             follow_redirects=False, http2=False)
+    return httpx2.Client(transport=_pinned_transport(route.guard), trust_env=False,
+                         timeout=route.timeout, follow_redirects=False)
+
+
+def _pinned_transport(guard: UrlGuard) -> httpx2.BaseTransport:
+    import httpx2
+
+    class _PinnedTransport(httpx2.HTTPTransport):
+        """Sends each request to an address the guard resolved and checked (TLS still checks
+        the certificate against the host name), trying them in turn."""
+
+        def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+            url = request.url
+            extensions = dict(request.extensions)
+            if url.scheme == "https":
+                extensions.setdefault("sni_hostname", url.host)
+            failure: httpx2.ConnectError | None = None
+            for address in guard.addresses(str(url)):
+                pinned = httpx2.Request(request.method, url.copy_with(host=address),
+                                        headers=request.headers, stream=request.stream,
+                                        extensions=extensions)
+                try:
+                    return super().handle_request(pinned)
+                except httpx2.ConnectError as exc:
+                    failure = exc
+            raise failure or httpx2.ConnectError(f"no address for {url.host}", request=request)
+
+    return _PinnedTransport(http2=False)
 
 
 def _send(
