@@ -4,9 +4,9 @@ Chromium is pointed at this local forward proxy (``--proxy-server``, loopback in
 redirect, a frame, an image or a page script aiming at a local or private address (the router, a
 local admin page, 169.254.169.254) is refused before anything is sent: the browser never reaches
 it. Allowed requests go straight to the addresses the guard checked (no second DNS lookup that a
-hostile name server could answer differently), or on to the user's HTTP(S) proxy, with its user
-name and password when it has them (which Chromium itself cannot take). A SOCKS proxy is left to
-Chromium (see ``uses_guard_proxy``).
+hostile name server could answer differently), or on to the user's HTTP(S) or SOCKS5 proxy, with
+its user name and password when it has them (which Chromium itself cannot take). A SOCKS4 proxy
+is left to Chromium (see ``uses_guard_proxy``).
 
 One request per client connection for plain HTTP (``Connection: close``), so a kept-alive
 connection can never carry a second, unchecked request; HTTPS is a checked ``CONNECT`` tunnel.
@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ipaddress
 import logging
 import select
 import socket
 import socketserver
 import ssl
+import struct
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -45,9 +47,9 @@ _HOP_HEADERS = ("connection", "keep-alive", "proxy-connection", "proxy-authoriza
 
 
 def uses_guard_proxy(settings: Settings) -> bool:
-    """True unless the user's proxy is SOCKS, which Chromium speaks itself."""
+    """True unless the user's proxy is SOCKS4, which only Chromium speaks."""
     proxies = (settings.http_proxy, settings.https_proxy, settings.all_proxy)
-    return not any(p and p.lower().startswith("socks") for p in proxies)
+    return not any(p and p.lower().startswith("socks4") for p in proxies)
 
 
 @dataclass(frozen=True)
@@ -135,10 +137,11 @@ class _Handler(socketserver.BaseRequestHandler):
             return respond(client, 400, f"not a proxy request: {method} {target}")
         proxy = self.server.guard_proxy
         upstream = proxy.route.proxy(url)
+        socks = bool(upstream) and upstream.lower().startswith("socks")
         try:
             if upstream:
                 proxy.route.guard.check(url, via_proxy=True)
-                server = open_upstream(upstream)
+                server = open_socks(upstream, url) if socks else open_upstream(upstream)
             else:
                 server = open_direct(proxy.route, url)
         except UrlRefused as exc:
@@ -147,11 +150,13 @@ class _Handler(socketserver.BaseRequestHandler):
         except CommandError as exc:
             proxy.note_problem(url, exc)
             return respond(client, 502, str(exc))
+        http_upstream = None if socks else upstream  # a SOCKS tunnel is as good as direct
         with server:
             if method.upper() == "CONNECT":
-                self._tunnel(client, server, target, upstream, url, rest)
+                self._tunnel(client, server, target, http_upstream, url, rest)
             else:
-                self._forward(client, server, method, url, version, headers, upstream, rest)
+                self._forward(client, server, method, url, version, headers, http_upstream,
+                              rest)
 
     def _tunnel(self, client: socket.socket, server: socket.socket, target: str,
                 upstream: str | None, url: str, rest: bytes) -> None:
@@ -242,10 +247,11 @@ def open_direct(route: Route, url: str) -> socket.socket:
     raise CommandError(f"could not connect to {parts.hostname}:{port} ({reason})")
 
 
-def open_upstream(upstream: str) -> socket.socket:
-    """A connection to the user's HTTP(S) proxy (its own address is the user's choice)."""
+def open_upstream(upstream: str, *, default_port: int = 8080) -> socket.socket:
+    """A connection to the user's proxy (its own address is the user's choice)."""
     parts = urlsplit(upstream if "://" in upstream else f"http://{upstream}")
-    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 8080)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else default_port)
     try:
         sock = socket.create_connection((host, port), timeout=CONNECT_SECONDS)
         if parts.scheme == "https":
@@ -255,6 +261,58 @@ def open_upstream(upstream: str) -> socket.socket:
                            f"({exc.strerror or exc})") from None
     sock.settimeout(IDLE_SECONDS)
     return sock
+
+
+def open_socks(upstream: str, url: str) -> socket.socket:
+    """A connection to ``url``'s host through the user's SOCKS5 proxy (RFC 1928), with its user
+    name and password (RFC 1929) when it has them; the proxy resolves the name."""
+    parts, target = urlsplit(upstream), urlsplit(url)
+    host = target.hostname or ""
+    port = target.port or (443 if target.scheme == "https" else 80)
+    sock = open_upstream(upstream, default_port=1080)
+    named = f"proxy {redact(upstream)}"
+    try:
+        user, password = unquote(parts.username or ""), unquote(parts.password or "")
+        methods = b"\x00\x02" if user else b"\x00"
+        sock.sendall(bytes([5, len(methods)]) + methods)
+        _, method = recv_exact(sock, 2)
+        if method == 2 and user:
+            name, secret = user.encode(), password.encode()
+            sock.sendall(bytes([1, len(name)]) + name + bytes([len(secret)]) + secret)
+            if recv_exact(sock, 2)[1] != 0:
+                raise CommandError(f"{named} refused the user name and password")
+        elif method != 0:
+            raise CommandError(f"{named} wants a login; put it in the URL (socks5://user:pw@...)")
+        try:
+            literal = ipaddress.ip_address(host)
+            address = (b"\x01" if literal.version == 4 else b"\x04") + literal.packed
+        except ValueError:
+            encoded = host.encode("idna")
+            address = b"\x03" + bytes([len(encoded)]) + encoded
+        sock.sendall(b"\x05\x01\x00" + address + struct.pack("!H", port))
+        _, status, _, kind = recv_exact(sock, 4)
+        skip = {1: 4, 4: 16}.get(kind) or recv_exact(sock, 1)[0]
+        recv_exact(sock, skip + 2)  # the address the proxy bound: not needed
+        if status != 0:
+            raise CommandError(f"could not connect through {named} to {host}:{port} "
+                               f"(SOCKS error {status})")
+    except (OSError, ValueError) as exc:
+        sock.close()
+        raise CommandError(f"could not connect through {named} ({exc})") from None
+    except CommandError:
+        sock.close()
+        raise
+    return sock
+
+
+def recv_exact(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise ValueError("the proxy closed the connection")
+        data += chunk
+    return data
 
 
 def _auth_header(upstream: str | None) -> str:

@@ -10,6 +10,7 @@ from tests.e2e.scripted import Router, is_summary
 from tests.support.model_script import autogpt_reply, drop, reply, tool_call_reply
 from tests.support.openai_errors import context_length_exceeded, invalid_api_key, server_error
 from tests.support.proxy_server import RecordingProxy
+from tests.support.socks_server import RecordingSocksProxy
 
 
 def _journal(tmp_path):
@@ -187,6 +188,25 @@ def test_proxy_from_dotenv_reaches_the_model_client(model_server, tmp_path, work
         done = run_agent(model_server, "-c", "-l", "3", "-y", env=env)
     assert done.returncode == 0, done.stdout
     assert any("model.test" in target for _, target in proxy.seen)
+
+
+def test_a_socks5_proxy_with_a_password_from_dotenv_reaches_the_model_client(
+        model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    with RecordingSocksProxy(resolve={"model.test": "127.0.0.1"},
+                             credentials=("agent", "s3cret")) as proxy:
+        socks = proxy.url.replace("socks5://", "socks5://agent:s3cret@")
+        (tmp_path / ".env").write_text(f"ALL_PROXY={socks}\n", encoding="utf-8")
+        env = agent_env(model_server,
+                        OPENAI_API_BASE=f"http://model.test:{model_server.port}/v1")
+        for name in ("NO_PROXY", "no_proxy"):
+            env.pop(name, None)
+        done = run_agent(model_server, "-c", "-l", "3", "-y", env=env)
+    assert done.returncode == 0, done.stdout
+    assert f"model.test:{model_server.port}" in proxy.seen
+    assert proxy.users and set(proxy.users) == {"agent"}
+    assert "s3cret" not in done.stdout
 
 
 def test_debug_prints_request_details_and_logs_bodies_without_the_key(

@@ -25,6 +25,7 @@ from autogpt.web.page import read_page
 from autogpt.web.processes import browser_processes
 from autogpt.web.urlguard import UrlRefused
 from tests.support.proxy_server import RecordingProxy
+from tests.support.socks_server import RecordingSocksProxy
 from tests.web.conftest import make_ctx, make_settings, need_chromium
 from tests.web.site import GBK_TEXT, JS_TEXT, Site
 
@@ -165,6 +166,22 @@ def test_a_proxy_with_a_password_serves_the_browser(tmp_path: Path, site: Site) 
             resources.close_all()
     assert page.via == "browser" and "Hello from the site" in page.text, notes
     assert proxy.auth[0] == "Basic bWU6cHc="  # me:pw
+
+
+def test_a_socks5_proxy_with_a_password_serves_the_browser(tmp_path: Path, site: Site) -> None:
+    need_chromium()
+    resources = RunResources()
+    notes: list[str] = []
+    with RecordingSocksProxy(resolve={"site.test": "127.0.0.1"},
+                             credentials=("me", "pw")) as socks:
+        settings = make_settings(all_proxy=socks.url.replace("socks5://", "socks5://me:pw@"))
+        ctx = make_ctx(tmp_path, settings, resources=resources, notes=notes)
+        try:
+            page = read_page(ctx, site.proxied_url("/js"))
+        finally:
+            resources.close_all()
+    assert page.via == "browser" and JS_TEXT in page.text, notes  # rendered by its script
+    assert f"site.test:{site.port}" in socks.seen and set(socks.users) == {"me"}
 
 
 def test_proxy_flags_follow_the_settings() -> None:

@@ -12,6 +12,7 @@ from autogpt.web.fetch import Route
 from autogpt.web.guard_proxy import GuardProxy, uses_guard_proxy
 from autogpt.web.urlguard import UrlRefused
 from tests.support.proxy_server import RecordingProxy
+from tests.support.socks_server import RecordingSocksProxy
 from tests.web.conftest import make_settings
 from tests.web.site import Site
 
@@ -83,7 +84,37 @@ def test_a_dead_upstream_proxy_is_named_without_its_password(site: Site) -> None
     assert b"secret" not in answer
 
 
-def test_socks_proxies_are_left_to_the_browser() -> None:
+def test_only_socks4_proxies_are_left_to_the_browser() -> None:
     assert uses_guard_proxy(make_settings(http_proxy="http://proxy.corp:3128"))
+    assert uses_guard_proxy(make_settings(all_proxy="socks5h://127.0.0.1:1080"))
     assert uses_guard_proxy(make_settings())
-    assert not uses_guard_proxy(make_settings(all_proxy="socks5://127.0.0.1:1080"))
+    assert not uses_guard_proxy(make_settings(all_proxy="socks4://127.0.0.1:1080"))
+
+
+def test_a_socks5_proxy_with_a_password_carries_tunnels_and_plain_requests(site: Site) -> None:
+    with RecordingSocksProxy(resolve={"site.test": "127.0.0.1"},
+                             credentials=("agent", "p@ss")) as socks:
+        upstream = socks.url.replace("socks5://", "socks5h://agent:p%40ss@")
+        with guard_proxy(all_proxy=upstream) as proxy:
+            answer = send(proxy, f"GET {site.proxied_url('/hello')} HTTP/1.1\r\n"
+                                 f"Host: site.test:{site.port}\r\n\r\n")
+            tunnel = send(proxy, f"CONNECT site.test:{site.port} HTTP/1.1\r\n\r\n"
+                                 f"GET /js HTTP/1.1\r\nHost: site.test\r\n"
+                                 f"Connection: close\r\n\r\n")
+            refused = send(proxy, f"CONNECT 127.0.0.1:{site.port} HTTP/1.1\r\n\r\n")
+    assert b"Hello from the site" in answer
+    assert tunnel.startswith(b"HTTP/1.1 200 Connection established") and b"HTTP/1.1 200" in (
+        tunnel.split(b"\r\n\r\n", 1)[1])
+    assert refused.startswith(b"HTTP/1.1 403 ")
+    assert socks.seen == [f"site.test:{site.port}"] * 2 and socks.users == ["agent"] * 2
+
+
+def test_a_socks5_proxy_that_refuses_the_password_is_named(site: Site) -> None:
+    with RecordingSocksProxy(credentials=("agent", "right")) as socks:
+        upstream = socks.url.replace("socks5://", "socks5://agent:wrong@")
+        with guard_proxy(all_proxy=upstream) as proxy:
+            answer = send(proxy, "CONNECT example.org:443 HTTP/1.1\r\n\r\n")
+            (problem,) = proxy.take_problems()
+    assert answer.startswith(b"HTTP/1.1 502 ")
+    assert "refused the user name and password" in str(problem.error)
+    assert "wrong" not in str(problem.error)
