@@ -176,33 +176,30 @@ def test_bad_key_exits_2_with_one_line_and_no_traceback(model_server, tmp_path, 
     assert "OPENAI_API_KEY" in done.stdout and "Traceback" not in done.stdout + done.stderr
 
 
-def test_proxy_from_dotenv_reaches_the_model_client(model_server, tmp_path, workspace):
+def _run_behind_proxy(model_server, tmp_path, dotenv_line: str):
+    """A one-cycle run whose model endpoint is a name only the proxy (set in .env) resolves."""
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    (tmp_path / ".env").write_text(dotenv_line + "\n", encoding="utf-8")
+    env = agent_env(model_server, OPENAI_API_BASE=f"http://model.test:{model_server.port}/v1")
+    for name in ("NO_PROXY", "no_proxy"):
+        env.pop(name, None)
+    return run_agent(model_server, "-c", "-l", "3", "-y", env=env)
+
+
+def test_proxy_from_dotenv_reaches_the_model_client(model_server, tmp_path, workspace):
     with RecordingProxy(resolve={"model.test": "127.0.0.1"}) as proxy:
-        (tmp_path / ".env").write_text(f"HTTP_PROXY={proxy.url}\n", encoding="utf-8")
-        env = agent_env(model_server,
-                        OPENAI_API_BASE=f"http://model.test:{model_server.port}/v1")
-        for name in ("NO_PROXY", "no_proxy"):
-            env.pop(name, None)
-        done = run_agent(model_server, "-c", "-l", "3", "-y", env=env)
+        done = _run_behind_proxy(model_server, tmp_path, f"HTTP_PROXY={proxy.url}")
     assert done.returncode == 0, done.stdout
     assert any("model.test" in target for _, target in proxy.seen)
 
 
 def test_a_socks5_proxy_with_a_password_from_dotenv_reaches_the_model_client(
         model_server, tmp_path, workspace):
-    write_profile(tmp_path)
-    model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     with RecordingSocksProxy(resolve={"model.test": "127.0.0.1"},
                              credentials=("agent", "s3cret")) as proxy:
         socks = proxy.url.replace("socks5://", "socks5://agent:s3cret@")
-        (tmp_path / ".env").write_text(f"ALL_PROXY={socks}\n", encoding="utf-8")
-        env = agent_env(model_server,
-                        OPENAI_API_BASE=f"http://model.test:{model_server.port}/v1")
-        for name in ("NO_PROXY", "no_proxy"):
-            env.pop(name, None)
-        done = run_agent(model_server, "-c", "-l", "3", "-y", env=env)
+        done = _run_behind_proxy(model_server, tmp_path, f"ALL_PROXY={socks}")
     assert done.returncode == 0, done.stdout
     assert f"model.test:{model_server.port}" in proxy.seen
     assert proxy.users and set(proxy.users) == {"agent"}
