@@ -10,18 +10,22 @@ happens on the first count, add or search, never before the first model request.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from autogpt.memory.base import MemoryHit, MemoryUnavailable
 from autogpt.memory.embedder import Embedder, space_name
 
 if TYPE_CHECKING:
     import numpy as np
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TABLE_PREFIX = "autogpt_memory"
 CONNECT_TIMEOUT = 5
@@ -77,8 +81,8 @@ class PostgresMemory:
         self, texts: Sequence[str], *, kind: str = "result", metadata: dict | None = None
     ) -> None:
         """Add several texts with one embedding request; an exact repeat is not stored twice."""
-        with self._lock, self._errors():
-            conn = self._connection()
+
+        def operation(conn: Any) -> None:
             fresh = [t for t in dict.fromkeys(texts) if t.strip()]
             if fresh and self._table_ready():
                 hashes = [_hash(t, kind) for t in fresh]
@@ -90,39 +94,43 @@ class PostgresMemory:
                 }
                 fresh = [t for t, h in zip(fresh, hashes, strict=True) if h not in known]
             if fresh:
-                self.insert(fresh, self.embedder.embed(fresh), kind=kind, metadata=metadata)
+                self._insert(conn, fresh, self.embedder.embed(fresh), kind, metadata)
+
+        self._run(operation)
 
     def search(self, query: str, k: int = 4) -> list[MemoryHit]:
-        with self._lock, self._errors():
-            conn = self._connection()
+        def operation(conn: Any) -> list[Any]:
             if not self._table_ready() or k <= 0 or not query.strip():
                 return []
             if conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {self.table})").fetchone()[0]:
                 return []
             vector = self.embedder.embed_one(query)
             self._check_dims(vector.shape[0])
-            rows = conn.execute(
+            return list(conn.execute(
                 f"SELECT text, kind, metadata, created, embedding <=> %s AS distance "
                 f"FROM {self.table} ORDER BY distance LIMIT %s",
                 (vector, k),
-            ).fetchall()
+            ).fetchall())
+
         return [
             MemoryHit(text=t, score=1.0 - float(d), kind=kind, metadata=m or {}, created=c)
-            for t, kind, m, c, d in rows
+            for t, kind, m, c, d in self._run(operation)
         ]
 
     def count(self) -> int:
-        with self._lock, self._errors():
-            conn = self._connection()
+        def operation(conn: Any) -> int:
             if not self._table_ready():
                 return 0
             return int(conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0])
 
+        return self._run(operation)
+
     def clear(self) -> None:
-        with self._lock, self._errors():
-            conn = self._connection()
+        def operation(conn: Any) -> None:
             if self._table_ready():
                 conn.execute(f"TRUNCATE {self.table}")
+
+        self._run(operation)
 
     def close(self) -> None:
         with self._lock:
@@ -139,25 +147,43 @@ class PostgresMemory:
         kind: str = "result",
         metadata: dict | None = None,
     ) -> None:
-        from psycopg.types.json import Jsonb
-
         if len(vectors) != len(texts):
             raise ValueError("insert needs one vector row per text")
-        with self._lock, self._errors():
-            conn = self._connection()
-            if not self._dims:
-                self._create_table(int(vectors.shape[1]))
-            self._check_dims(int(vectors.shape[1]))
-            meta = Jsonb(metadata or {})
-            with conn.transaction(), conn.cursor() as cur:  # one commit for the batch
-                cur.executemany(
-                    f"INSERT INTO {self.table} (text, kind, metadata, hash, embedding) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    [
-                        (text, kind, meta, _hash(text, kind), vector)
-                        for text, vector in zip(texts, vectors, strict=True)
-                    ],
-                )
+        self._run(lambda conn: self._insert(conn, texts, vectors, kind, metadata))
+
+    def _insert(self, conn: Any, texts: Sequence[str], vectors: np.ndarray, kind: str,
+                metadata: dict | None) -> None:
+        from psycopg.types.json import Jsonb
+
+        if not self._dims:
+            self._create_table(int(vectors.shape[1]))
+        self._check_dims(int(vectors.shape[1]))
+        meta = Jsonb(metadata or {})
+        with conn.transaction(), conn.cursor() as cur:  # one commit for the batch
+            cur.executemany(
+                f"INSERT INTO {self.table} (text, kind, metadata, hash, embedding) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [
+                    (text, kind, meta, _hash(text, kind), vector)
+                    for text, vector in zip(texts, vectors, strict=True)
+                ],
+            )
+
+    def _run(self, operation: Callable[[Any], T]) -> T:
+        """``operation(connection)`` under the lock, psycopg errors as one line; once more on a
+        new connection when the old one was lost (a server restart, a network drop, an admin's
+        ``pg_terminate_backend``): nothing was committed by the failed try, and embeddings are
+        cached, so the retry costs no second request."""
+        with self._lock:
+            for attempt in range(2):
+                try:
+                    with self._errors():
+                        return operation(self._connection())
+                except ConnectionLost:
+                    if attempt:
+                        raise
+                    log.info("connection to PostgreSQL at %s lost; reconnecting", self.where)
+        raise AssertionError("unreachable")
 
     # --- connection and schema ----------------------------------------------------------
     def _connection(self) -> Any:
@@ -251,12 +277,16 @@ class PostgresMemory:
         try:
             yield
         except psycopg.Error as exc:
-            broken = self._conn is not None and self._conn.closed
-            if broken:
+            conn = self._conn
+            lost = conn is not None and (conn.closed or conn.broken)
+            if lost:
                 self.close()
-            raise MemoryUnavailable(
-                f"PostgreSQL memory at {self.where} failed: {_first_line(exc)}"
-            ) from exc
+            error = ConnectionLost if lost else MemoryUnavailable
+            raise error(f"PostgreSQL memory at {self.where} failed: {_first_line(exc)}") from exc
+
+
+class ConnectionLost(MemoryUnavailable):
+    """The connection broke during an operation (the server may be back already)."""
 
 
 def _first_line(exc: BaseException) -> str:

@@ -152,6 +152,25 @@ def test_through_open_memory_with_database_url(
     assert warned == []
 
 
+def test_a_dropped_connection_is_reopened_and_memory_goes_on(
+    make_postgres: MakePostgres, database_url: str
+) -> None:
+    import psycopg
+
+    store = make_postgres()
+    store.add(RESULTS[0])
+    with psycopg.connect(database_url, autocommit=True) as admin:  # as an admin or a restart
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert ended == 1
+
+    store.add(RESULTS[2])
+
+    assert store.count() == 2
+    assert store.search("what is the weather like in Paris", k=1)[0].text == RESULTS[0]
+
+
 def test_a_server_that_stops_mid_run_turns_memory_off_with_one_warning(
     tmp_path: Path, embed_batch: EmbedBatch
 ) -> None:
