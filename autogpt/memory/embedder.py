@@ -3,7 +3,8 @@
 * **Batching**: the texts of one call that are not cached go out in as few requests as the
   endpoint allows (at most ``MAX_BATCH_ITEMS`` inputs and ``MAX_BATCH_TOKENS`` tokens each).
 * **Cache**: ``sha256(model, dimensions, text)`` → float32 vector, in SQLite under the data dir,
-  so the same text is never embedded twice, across runs too.
+  so the same text is never embedded twice, across runs too; the newest ``CACHE_MAX_ENTRIES``
+  are kept (the memories themselves keep their own vectors).
 * **Long inputs** (Auto-GPT crashed on them): a text over ``CHUNK_TOKENS`` is cut at whitespace
   into pieces that each fit, the pieces are embedded, and their vectors are averaged, weighted by
   tokens, then normalised (the OpenAI cookbook's "embedding long inputs"). One memory stays one
@@ -38,6 +39,9 @@ CHUNK_TOKENS = 7500
 MAX_BATCH_ITEMS = 256
 MAX_BATCH_TOKENS = 250_000
 """OpenAI takes up to 2,048 inputs and 300,000 tokens per request; stay well inside both."""
+
+CACHE_MAX_ENTRIES = 20_000
+"""About 40 MB at 512 dimensions; older entries are dropped, oldest first."""
 
 EmbedBatch = Callable[[list[str]], list[list[float]]]
 CountTokens = Callable[[str], int]
@@ -197,6 +201,9 @@ class Embedder:
                 "INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)",
                 [(key, vector.astype("<f4").tobytes()) for key, vector in vectors.items()],
             )
+            # rowids grow with each insert (a replaced entry gets a new one): keep the newest.
+            db.execute("DELETE FROM embeddings WHERE rowid <= "
+                       "(SELECT max(rowid) FROM embeddings) - ?", (CACHE_MAX_ENTRIES,))
 
 
 def space_name(model: str, dimensions: int) -> str:

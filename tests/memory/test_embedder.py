@@ -110,3 +110,27 @@ def test_an_unreadable_cache_costs_requests_not_memory(
 
     assert np.allclose(first, second)
     assert len(embedding_server.embedding_requests) == 2
+
+
+def test_the_cache_keeps_only_the_newest_entries(
+    make_embedder: MakeEmbedder, embedding_server: ModelServer, monkeypatch
+) -> None:
+    import sqlite3
+
+    from autogpt.memory import embedder as module
+
+    monkeypatch.setattr(module, "CACHE_MAX_ENTRIES", 3)
+    embedder = make_embedder()
+    for i in range(5):
+        embedder.embed_one(f"note number {i}")
+    path = embedder._cache_path
+    embedder.close()
+
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM embeddings").fetchone()[0] == 3
+    again = make_embedder()
+    again.embed_one("note number 4")  # still cached
+    again.embed_one("note number 0")  # dropped: asked again
+    assert [r.body["input"] for r in embedding_server.embedding_requests][-1] == [
+        "note number 0"]
+    assert len(embedding_server.embedding_requests) == 6
