@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from autogpt import logs
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.cycle import Agent, ModelSetup
-from autogpt.agent.events import Event, Notice
+from autogpt.agent.events import Event, Notice, Thinking
 from autogpt.agent.run import run
 from autogpt.agent.state import RunState
 from autogpt.commands import load_command_modules
@@ -281,7 +281,9 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
 
 def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandContext):  # type: ignore[no-untyped-def]
     """Probe the code-execution backend in the background (Docker answers within 2 s or not) and
-    say which one is active, once, before the next thing shown: never a wait at start-up."""
+    say which one is active, once, before the next thing shown: never a wait at start-up. The
+    probe (and the docker SDK's import) starts once the first reply is in, so it does not slow
+    the path to the first request; a command that needs the backend sooner waits for it."""
     if settings.execution_backend == "off":
         return render
     import threading
@@ -289,11 +291,13 @@ def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandConte
     from autogpt.sandbox import executor_for
 
     executor = executor_for(ctx.resources, settings, ctx.workspace.root)
-    threading.Thread(target=executor.choice, daemon=True, name="sandbox-probe").start()
+    probing = threading.Thread(target=executor.choice, daemon=True, name="sandbox-probe")
     told = False
 
     def show(event: Event) -> None:
         nonlocal told
+        if probing.ident is None and isinstance(event, Thinking) and not event.active:
+            probing.start()
         if not told:
             choice = executor.peek()
             if choice is not None:
