@@ -225,7 +225,10 @@ def main(argv: list[str] | None = None) -> int:
                              "own ms/cycle", "of it in client", "server ms/req", "start s",
                              "exit s", "wall s", "target", ""]))
     print("  own = (last request's arrival - first's - server handling) / (cycles - 1); "
-          "'in client' = journal latency - server time (openai SDK + HTTP), per main request.")
+          "'in client' = journal latency - server time (openai SDK + HTTP), per main request. "
+          "Own time includes the one-time code-execution probe (docker SDK import and engine "
+          "check, ~50 ms), started once the first reply is in: in a real run it overlaps the "
+          "wait for the model.")
 
     top, heavy, count = help_imports(args.top)
     print(f"\n`python -X importtime -m autogpt --help`: {count} packages; heavy ones imported: "
