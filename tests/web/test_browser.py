@@ -115,6 +115,22 @@ def test_browser_and_guard_through_a_proxy(tmp_path: Path, site: Site) -> None:
         assert browser_processes(str(browser.profile_dir)) == []
 
 
+def test_a_redirect_to_https_on_a_local_address_is_refused_before_the_tunnel_opens(
+        tmp_path: Path, site: Site) -> None:
+    need_chromium()
+    resources = RunResources()
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
+        settings = make_settings(http_proxy=proxy.url, https_proxy=proxy.url)
+        ctx = make_ctx(tmp_path, settings, resources=resources)
+        try:
+            with pytest.raises(UrlRefused, match="127.0.0.1 is a loopback address"):
+                read_page(ctx, site.proxied_url(
+                    f"/redirect?to=https://127.0.0.1:{site.port}/secret"))
+        finally:
+            resources.close_all()
+    assert not any(method == "CONNECT" for method, _ in proxy.seen)
+
+
 def test_a_page_cannot_make_the_browser_reach_a_local_address(
         tmp_path: Path, site: Site) -> None:
     """Scripts, images and frames of a page aimed at 127.0.0.1 are stopped by the browser's
