@@ -36,14 +36,14 @@ CHROME_FLAGS = (
     "--mute-audio",
     "--blink-settings=imagesEnabled=false",
     "--window-size=1280,2000",
-    # No requests of Chromium's own (time, safe browsing, sign-in, translation, hints) on top of
+    # No requests of Chromium's own (network time, sign-in, translation, hints) on top of
     # the pages': they would leave through the user's proxy for nothing.
     "--disable-client-side-phishing-detection",
     "--disable-domain-reliability",
     "--disable-default-apps",
     "--no-pings",
     "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,Translate,"
-    "AutofillServerCommunication,SafeBrowsing",
+    "AutofillServerCommunication",
 )
 CHROME_BINARIES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SYSTEM_DRIVERS = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
