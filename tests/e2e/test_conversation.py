@@ -63,17 +63,24 @@ def test_auto_mode_keeps_json_when_tool_schemas_would_crowd_a_4k_window(
     assert "JSON replies" in done.stdout
 
 
-def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
-        model_server_factory, tmp_path, workspace):
-    for i in range(12):
+def _read_parts(model_server_factory, tmp_path, workspace, parts: int):
+    """A continuous run reading ``parts`` 2 KB files against a 4097-token window, then done."""
+    for i in range(parts):
         (workspace / f"part{i}.txt").write_text(f"Part {i}. " + "ice cream sales " * 128,
                                                 encoding="utf-8")
-    router = Router([autogpt_reply("read_file", {"filename": f"part{i}.txt"}) for i in range(12)]
+    router = Router([autogpt_reply("read_file", {"filename": f"part{i}.txt"})
+                     for i in range(parts)]
                     + [autogpt_reply("task_complete", {"reason": "read everything"})])
     server = model_server_factory(router, context_window=4097, loop=True)
     write_profile(tmp_path)
-    done = run_agent(server, "-c", "-l", "20", "-y", env=agent_env(
+    done = run_agent(server, "-c", "-l", str(parts + 10), "-y", env=agent_env(
         server, FAST_LLM_MODEL="gpt-3.5-turbo-0613", FAST_TOKEN_LIMIT="4000"))
+    return router, server, done
+
+
+def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
+        model_server_factory, tmp_path, workspace):
+    router, server, done = _read_parts(model_server_factory, tmp_path, workspace, 12)
     assert done.returncode == 0, done.stdout
     assert router.main_left == 0
     assert server.overflows == 0
@@ -90,15 +97,7 @@ def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
 
 def test_a_long_run_folds_the_oldest_turns_into_a_summary_only_when_needed(
         model_server_factory, tmp_path, workspace):
-    for i in range(30):
-        (workspace / f"part{i}.txt").write_text(f"Part {i}. " + "ice cream sales " * 128,
-                                                encoding="utf-8")
-    router = Router([autogpt_reply("read_file", {"filename": f"part{i}.txt"}) for i in range(30)]
-                    + [autogpt_reply("task_complete", {"reason": "read everything"})])
-    server = model_server_factory(router, context_window=4097, loop=True)
-    write_profile(tmp_path)
-    done = run_agent(server, "-c", "-l", "40", "-y", env=agent_env(
-        server, FAST_LLM_MODEL="gpt-3.5-turbo-0613", FAST_TOKEN_LIMIT="4000"))
+    router, server, done = _read_parts(model_server_factory, tmp_path, workspace, 30)
     assert done.returncode == 0, done.stdout
     assert router.main_left == 0 and server.overflows == 0
     assert 0 < router.summaries <= 31 * 0.1
