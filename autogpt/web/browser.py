@@ -81,7 +81,7 @@ class Browser:
         self.driver = driver
         self.profile_dir = profile_dir
         self.guard_proxy = guard_proxy
-        """Every request of the browser passes it (None behind a SOCKS proxy)."""
+        """Every request of the browser passes it (None behind a SOCKS4 proxy)."""
         self.proxies = proxies
         """Scheme -> the proxy the browser sends it through (for messages)."""
         self.how = how
