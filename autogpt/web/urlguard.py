@@ -132,19 +132,16 @@ class UrlGuard:
             if reason:
                 raise UrlRefused(f"{prefix}{literal} is {reason}; {HINT}")
             return [str(literal)]
-        try:
-            addresses = self.resolve(host, port)
-        except (OSError, UnicodeError) as exc:
-            if via_proxy:
-                return []  # the proxy resolves it, from its own network
-            raise CommandError(f"could not resolve host {host} ({_reason(exc)})") from None
+        addresses = self._resolve(host, port, via_proxy=via_proxy)
         for address in addresses:
             reason = describe_address(ipaddress.ip_address(address.split("%", 1)[0]))
             if reason:
                 raise UrlRefused(f"{prefix}{host} resolves to {address}, {reason}; {HINT}")
         return addresses
 
-    def _resolve(self, host: str, port: int) -> list[str]:
+    def _resolve(self, host: str, port: int, *, via_proxy: bool = False) -> list[str]:
+        """The addresses of ``host`` (a literal address is its own); [] when it does not
+        resolve here but a proxy will resolve it, from its own network."""
         try:
             return [str(ipaddress.ip_address(host))]
         except ValueError:
@@ -152,6 +149,8 @@ class UrlGuard:
         try:
             return self.resolve(host, port)
         except (OSError, UnicodeError) as exc:
+            if via_proxy:
+                return []
             raise CommandError(f"could not resolve host {host} ({_reason(exc)})") from None
 
 
