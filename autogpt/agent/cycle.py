@@ -156,8 +156,8 @@ class Agent:
         """The last message's text after the newest result: recalled memories, the plan of the
         newest reply (past thoughts are not carried in the history), the next-step trigger."""
         parts = []
-        turns = self.state.view()
-        if self.recall and budget_tokens > 0 and turns:
+        turns = self.state.view() if self.recall and budget_tokens > 0 else []
+        if turns:
             shown = {str(m.get("content", "")) for t in turns for m in t.messages}
             query = str(turns[-1].messages[-1].get("content", ""))
             parts.append(self.recall(query, budget_tokens, shown) if query else "")
