@@ -238,8 +238,8 @@ def _ensure_api_key(settings: Settings, console: Console) -> Settings:
 
 def _wait_notice(console: Console):  # type: ignore[no-untyped-def]
     def notice(attempt: int, total: int, seconds: float, failure: Failure) -> None:
-        console.warn(f"Model unavailable ({failure.short()}), retry {attempt}/{total} in "
-                     f"{seconds:.0f} s")
+        console.warn(f"Model request failed ({failure.describe()}), retry {attempt}/{total} in "
+                     f"{round(seconds, 1):g} s")
     return notice
 
 

@@ -9,17 +9,19 @@ non-retryable ones :class:`ModelRejected` with one clear line; an overflow
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
-from autogpt.config.proxy import proxy_for, redact
+from autogpt.config.proxy import proxy_setting, redact
 from autogpt.config.settings import Settings
 from autogpt.errors import EXIT_STOPPED, EXIT_USAGE, ModelRejected, ModelUnavailable
 from autogpt.llm.catalog import is_reasoning_model
-from autogpt.llm.retry import Failure, RetryPolicy, parse_retry_after
+from autogpt.llm.retry import Failure, RetryPolicy, parse_retry_after, unreachable_reason
 from autogpt.llm.types import ChatReply, ChatRequest, ToolCall, Usage
 
 log = logging.getLogger(__name__)
@@ -56,8 +58,14 @@ class OpenAIModelClient:
         self.policy = RetryPolicy(
             max_retries=settings.openai_max_retries, max_delay=settings.openai_retry_max_wait
         )
+        self.proxy_setting = proxy_setting(self.base_url, settings)
+        """``(variable, URL)`` of the proxy to the model (NO_PROXY as every client reads it)."""
         self._client: Any = None
         self.retries_last_request = 0
+
+    @property
+    def proxy(self) -> str | None:
+        return self.proxy_setting[1] if self.proxy_setting else None
 
     def _sdk(self) -> Any:
         if self._client is None:
@@ -69,6 +77,7 @@ class OpenAIModelClient:
                 base_url=self.base_url,
                 max_retries=0,
                 timeout=self.settings.openai_timeout,
+                http_client=_http_client(openai.DefaultHttpxClient, self.proxy),
             )
         return self._client
 
@@ -127,26 +136,49 @@ class OpenAIModelClient:
             except openai.APIStatusError as exc:
                 failure = self._status_failure(exc)
             except openai.APITimeoutError:
-                failure = Failure("timeout", message="request timed out")
+                failure = self._failure("timeout", message=f"timed out after "
+                                        f"{self.settings.openai_timeout:g} s")
             except openai.APIConnectionError as exc:
-                failure = Failure("connection", message=_root_cause(exc))
+                failure = self._connection_failure(exc)
             attempt += 1
-            if not failure.retryable or attempt > self.policy.max_retries:
+            if not self.policy.allows(attempt, failure):
                 raise self._final_error(failure, attempts=attempt) from None
             delay = self.policy.delay(attempt, failure)
             self.retries_last_request = attempt
-            log.warning("model %s, retry %d/%d in %.1f s", failure.short(), attempt,
-                        self.policy.max_retries, delay)
+            total = self.policy.max_retries
+            if failure.kind == "unreachable":
+                total = min(total, self.policy.unreachable_retries)
+            log.warning("retry %d/%d in %.1f s: %s", attempt, total, delay, failure.describe())
             if self.on_wait:
-                self.on_wait(attempt, self.policy.max_retries, delay, failure)
+                self.on_wait(attempt, total, delay, failure)
             time.sleep(delay)
+
+    def _failure(self, kind: str, **details: Any) -> Failure:
+        """A failure of a request to the model, with where it went (and through which proxy)."""
+        proxy = redact(self.proxy) if self.proxy else None
+        return Failure(kind, endpoint=self.base_url, proxy=proxy, **details)
+
+    def _connection_failure(self, exc: BaseException) -> Failure:
+        """Nothing answered (refused, unknown name: ``unreachable``), the proxy refused the
+        credentials (``proxy_auth``), or the connection broke (``connection``). With a proxy,
+        the connection is to the proxy, so a refusal is the proxy's."""
+        cause = _root_cause(exc)
+        if self.proxy and _is_proxy_auth_refusal(exc):
+            return self._failure("proxy_auth", status=407, message=cause)
+        reason = unreachable_reason(exc)
+        if reason:  # a ProxyError: the proxy answered, and could not reach the model itself
+            return self._failure("unreachable", message=reason,
+                                 at_proxy=bool(self.proxy) and not _is_proxy_error(exc))
+        return self._failure("connection", message=cause)
 
     def _status_failure(self, exc: Any) -> Failure:
         body = exc.body if isinstance(exc.body, dict) else {}
         inner = body.get("error", body) if isinstance(body.get("error"), dict) else body
         message = str(inner.get("message") or exc.message)
         code = inner.get("code") or inner.get("type")
-        failure = Failure(
+        if exc.status_code == 407 and self.proxy:
+            return self._failure("proxy_auth", status=407, message=message)
+        failure = self._failure(
             "status",
             status=exc.status_code,
             code=str(code) if code else None,
@@ -163,8 +195,10 @@ class OpenAIModelClient:
 
     def _final_error(self, failure: Failure, *, attempts: int) -> Exception:
         where = self.base_url
-        proxy = proxy_for(where, self.settings)
+        proxy = self.proxy
         via = f" through proxy {redact(proxy)}" if proxy else ""
+        if failure.kind == "proxy_auth" and self.proxy_setting:
+            return self._proxy_refused(*self.proxy_setting)
         if failure.status == 401:
             return ModelRejected(
                 f"The model endpoint refused the API key (401): {failure.message} "
@@ -183,15 +217,48 @@ class OpenAIModelClient:
                 "Add credit, then resume the run.",
                 exit_code=EXIT_STOPPED, reason="insufficient quota",
             )
+        if failure.kind == "unreachable":
+            check = (f"{self.proxy_setting[0]} ({redact(proxy)})" if self.proxy_setting
+                     and proxy else f"OPENAI_API_BASE ({where})")
+            return ModelUnavailable(
+                f"The model at {where} could not be reached{via} after {attempts} attempts: "
+                f"{failure.describe()}. Check {check}."
+            )
         if failure.retryable:
             return ModelUnavailable(
                 f"The model at {where} could not be reached{via} after {attempts} attempts "
-                f"(last: {failure.short()}: {failure.message})".rstrip()
+                f"(last: {failure.describe()})"
             )
         return ModelRejected(
             f"The model endpoint rejected the request ({failure.short()}): {failure.message}",
             exit_code=EXIT_STOPPED, reason="request rejected",
         )
+
+    def _proxy_refused(self, name: str, proxy: str) -> ModelRejected:
+        parts = urlsplit(proxy)
+        socks = parts.scheme.lower().startswith("socks")
+        what = "the user name and password (SOCKS5)" if socks else (
+            "the credentials (407 Proxy Authentication Required)" if parts.password else
+            "the request: it wants a user name and password (407 Proxy Authentication Required)")
+        scheme = parts.scheme or "http"
+        return ModelRejected(
+            f"The proxy at {redact(proxy)} refused {what} for the model at {self.base_url}. "
+            f"Put the right ones in {name} ({scheme}://user:password@host:port).",
+            exit_code=EXIT_USAGE, reason="proxy refused the credentials",
+        )
+
+
+def _http_client(base: type, proxy: str | None) -> Any:
+    """The SDK's HTTP client with the proxy ``config.proxy`` chose (not httpx's own reading of
+    the environment), closed when dropped, as the SDK closes the one it makes itself."""
+
+    class _Client(base):  # type: ignore[misc, valid-type]
+        def __del__(self) -> None:
+            if not self.is_closed:
+                with contextlib.suppress(Exception):
+                    self.close()
+
+    return _Client(proxy=proxy, trust_env=False)
 
 
 def _root_cause(exc: BaseException) -> str:
@@ -200,6 +267,24 @@ def _root_cause(exc: BaseException) -> str:
         seen = seen.__cause__
     text = str(seen) or type(seen).__name__
     return text if seen is not exc else (str(exc) or "connection error")
+
+
+def _is_proxy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` came from the proxy's answer (httpx's ProxyError), not from the socket."""
+    current: BaseException | None = exc
+    while current is not None:
+        if type(current).__name__ == "ProxyError":
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _is_proxy_auth_refusal(exc: BaseException) -> bool:
+    """A CONNECT answered 407, or a SOCKS5 proxy that refused the user name and password."""
+    if not _is_proxy_error(exc):
+        return False
+    text = _root_cause(exc).lower()
+    return "407" in text or "authentication" in text or "password" in text
 
 
 def _to_reply(response: Any) -> ChatReply:

@@ -98,6 +98,8 @@ class RequestRecord:
     """"step 3: reply(...)", "context_length_exceeded", "overrun", "invalid request", ..."""
     step_number: int | None = None
     """1-based position of the answering step in the script; None when no step was consumed."""
+    client_address: str = ""
+    """The address the request came from (a proxy's, when it went through one)."""
 
     @property
     def model(self) -> str | None:
