@@ -9,14 +9,23 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from autogpt.errors import ConfigError
 
 CommaList = Annotated[list[str], NoDecode]
 
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4", "socks4a")
 DEFAULT_SHELL_ALLOWLIST = "ls,cat,head,tail,wc,grep,find,echo,pwd,date,python3"
 DEFAULT_SHELL_DENYLIST = "sudo,su,rm,shutdown,reboot,mkfs,dd,chmod,chown,curl,wget,ssh,scp"
 
@@ -118,6 +127,21 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("http_proxy", "https_proxy", "all_proxy")
+    @classmethod
+    def _proxy_is_a_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _checked_url(
+            value.strip(), env_name(str(info.field_name)), PROXY_SCHEMES, default_scheme="http")
+
+    @field_validator("openai_api_base")
+    @classmethod
+    def _api_base_is_a_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        return _checked_url(value, "OPENAI_API_BASE", ("http", "https"),
+                            default_scheme=_likely_scheme(value))
+
     @field_validator("openai_api_key", "google_api_key", "database_url", mode="before")
     @classmethod
     def _blank_secret_is_none(cls, value: Any) -> Any:
@@ -128,6 +152,43 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return Path(self.autogpt_data_dir)
+
+
+def _checked_url(value: str, name: str, schemes: tuple[str, ...], *, default_scheme: str) -> str:
+    """``value`` if it is a URL with one of ``schemes`` and a host; else a ValueError whose text
+    shows the fix, with any password masked (``HTTP_PROXY=http://127.0.0.1:7890``)."""
+    if "://" not in value:
+        fixed = _masked(f"{default_scheme}://{value}")
+        raise ValueError(f"no scheme; write {name}={fixed}")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in schemes:
+        allowed = ", ".join(f"{scheme}://" for scheme in schemes)
+        raise ValueError(f"unknown scheme '{parts.scheme}://': use {allowed}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"the port is not a number; write {name}={parts.scheme}://host:port"
+                         ) from None
+    if not parts.hostname:
+        raise ValueError(f"no host; write {name}={parts.scheme}://host"
+                         + (f":{port}" if port else ":port"))
+    return value
+
+
+def _likely_scheme(value: str) -> str:
+    """http for a local or self-hosted address without a scheme, https for anything else."""
+    host = urlsplit(f"//{value}").hostname or ""
+    local = host == "localhost" or host.replace(".", "").isdigit() or ":" in host
+    return "http" if local else "https"
+
+
+def _masked(url: str) -> str:
+    """``url`` (with or without a scheme) with its password, if any, as ``***``."""
+    try:
+        password = urlsplit(url if "://" in url else f"x://{url}").password
+    except ValueError:
+        password = None
+    return url.replace(f":{password}@", ":***@", 1) if password else url
 
 
 def env_name(field_name: str) -> str:
@@ -148,8 +209,12 @@ def describe_settings_error(exc: ValidationError) -> str:
         name = env_name(str(err["loc"][0])) if err["loc"] else "settings"
         value = err.get("input")
         shown = "(secret)" if "KEY" in name or "URL" in name and "DATABASE" in name else repr(value)
+        if isinstance(value, str) and (name.endswith("_PROXY") or name == "OPENAI_API_BASE"):
+            shown = repr(_masked(value))
         allowed = err["msg"]
-        if err["type"] == "literal_error":
+        if err["type"] == "value_error":
+            allowed = str(err["ctx"]["error"])
+        elif err["type"] == "literal_error":
             allowed = "expected " + err["ctx"]["expected"]
         elif err["type"].startswith("int_"):
             allowed = "expected an integer"

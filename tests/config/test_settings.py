@@ -65,3 +65,46 @@ def test_literal_setting_lists_allowed_values(monkeypatch):
         load_settings()
     assert "OPENAI_FUNCTIONS='maybe'" in info.value.message
     assert "'auto'" in info.value.message
+
+
+@pytest.mark.parametrize(("name", "value", "fix"), [
+    ("HTTP_PROXY", "127.0.0.1:7890", "http://127.0.0.1:7890"),
+    ("HTTPS_PROXY", "proxy.corp:3128", "http://proxy.corp:3128"),
+    ("ALL_PROXY", "127.0.0.1:1080", "http://127.0.0.1:1080"),
+    ("OPENAI_API_BASE", "localhost:8000/v1", "http://localhost:8000/v1"),
+    ("OPENAI_API_BASE", "api.example.com/v1", "https://api.example.com/v1"),
+])
+def test_a_url_without_a_scheme_is_one_line_showing_the_fix(monkeypatch, name, value, fix):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert info.value.message == f"Invalid setting: {name}={value!r}: no scheme; write {name}={fix}"
+    assert info.value.exit_code == 2
+
+
+def test_a_proxy_password_never_shows_in_the_error(monkeypatch):
+    monkeypatch.setenv("https_proxy", "alice:hunter2@proxy.corp:3128")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert "hunter2" not in info.value.message
+    assert "write HTTPS_PROXY=http://alice:***@proxy.corp:3128" in info.value.message
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), [
+    ("ALL_PROXY", "sock5://127.0.0.1:1080", "unknown scheme 'sock5://'"),
+    ("HTTP_PROXY", "http://:3128", "no host"),
+    ("OPENAI_API_BASE", "ftp://models.example/v1", "unknown scheme 'ftp://': use http://, https://"),
+    ("OPENAI_API_BASE", "http://localhost:port/v1", "the port is not a number"),
+])
+def test_a_malformed_proxy_or_api_base_is_a_config_error(monkeypatch, name, value, problem):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert info.value.message.startswith(f"Invalid setting: {name}={value!r}: {problem}")
+
+
+@pytest.mark.parametrize("value", ["http://127.0.0.1:7890", "socks5h://u:p@10.0.0.1:1080",
+                                   "https://proxy.corp"])
+def test_proxy_urls_with_a_scheme_are_kept(monkeypatch, value):
+    monkeypatch.setenv("HTTP_PROXY", value)
+    assert load_settings().http_proxy == value
