@@ -220,9 +220,10 @@ class OpenAIModelClient:
         if failure.kind == "unreachable":
             check = (f"{self.proxy_setting[0]} ({redact(proxy)})" if self.proxy_setting
                      and proxy else f"OPENAI_API_BASE ({where})")
+            reason = f"{failure.message} (at the proxy)" if failure.at_proxy else failure.message
             return ModelUnavailable(
                 f"The model at {where} could not be reached{via} after {attempts} attempts: "
-                f"{failure.describe()}. Check {check}."
+                f"{reason}. Check {check}."
             )
         if failure.retryable:
             return ModelUnavailable(

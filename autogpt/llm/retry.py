@@ -103,7 +103,7 @@ def unreachable_reason(exc: BaseException) -> str | None:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, socket.gaierror):
-            return f"name not resolved ({current.strerror or current})"
+            return "name not resolved"
         if isinstance(current, OSError) and current.errno in _UNREACHABLE_ERRNOS:
             return {errno.ECONNREFUSED: "connection refused", errno.ENETUNREACH:
                     "network unreachable"}.get(current.errno, "no route to host")

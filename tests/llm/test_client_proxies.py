@@ -4,6 +4,8 @@ in front of endpoints that do not answer: who is named, how often and how long i
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,9 @@ from autogpt.errors import ModelRejected, ModelUnavailable
 from autogpt.llm.client import OpenAIModelClient
 from autogpt.llm.retry import Failure
 from autogpt.llm.types import ChatRequest
+from tests.e2e.harness import agent_env, write_profile
 from tests.support.model_server import ModelServer, reply, server_error
+from tests.support.netns import OtherHost
 from tests.support.real_proxies import Microsocks, Squid, free_port
 
 HELLO = ChatRequest(model="gpt-3.5-turbo", messages=[{"role": "user", "content": "hi"}],
@@ -105,8 +109,8 @@ def test_a_refused_endpoint_gets_two_quick_retries_naming_it() -> None:
         (1, 2, 0.5), (2, 2, 1.0)]
     assert all(f.describe() == f"the model at {base}: connection refused" for *_, f in waits)
     assert info.value.message == (
-        f"The model at {base} could not be reached after 3 attempts: the model at {base}: "
-        f"connection refused. Check OPENAI_API_BASE ({base}).")
+        f"The model at {base} could not be reached after 3 attempts: connection refused. "
+        f"Check OPENAI_API_BASE ({base}).")
 
 
 def test_a_refused_proxy_is_named_in_every_retry_line(model_server: ModelServer) -> None:
@@ -118,7 +122,9 @@ def test_a_refused_proxy_is_named_in_every_retry_line(model_server: ModelServer)
     assert len(waits) == 2
     assert all(f.describe() == f"the proxy {shown} (for the model at {model_server.base_url}): "
                "connection refused" for *_, f in waits)
-    assert f"Check HTTP_PROXY ({shown})" in info.value.message
+    assert info.value.message.endswith(
+        f"through proxy {shown} after 3 attempts: connection refused (at the proxy). "
+        f"Check HTTP_PROXY ({shown}).")
     assert "secret" not in info.value.message
 
 
@@ -144,3 +150,28 @@ def test_a_server_error_retry_line_names_the_endpoint_and_the_error(
     described = waits[0][3].describe()
     assert described.startswith(f"the model at {model_server.base_url}: HTTP 503 ")
     assert len(described) > len(f"the model at {model_server.base_url}: HTTP 503 ")
+
+
+def test_a_name_that_does_not_resolve_gets_two_quick_retries_naming_it(
+        tmp_path: Path) -> None:
+    """The agent runs in a namespace whose name server is its own silent loopback: the lookup
+    fails as with a mistyped host name, and no query leaves the namespace."""
+    write_profile(tmp_path)
+    base = "http://models.internal.example:8000/v1"
+    env = agent_env(None, OPENAI_API_KEY="sk-test", OPENAI_API_BASE=base,
+                    OPENAI_MAX_RETRIES="6", OPENAI_RETRY_MAX_WAIT="60")
+    with OtherHost(resolver="127.0.0.1") as other:
+        done = subprocess.run(
+            [*other.prefix, sys.executable, "-m", "autogpt", "--continuous",
+             "--continuous-limit", "1", "--skip-reprompt"],
+            env=env, cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+            timeout=60, check=False)
+    retries = [line for line in done.stdout.splitlines() if "retry" in line]
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert retries == [
+        f"WARNING: Model request failed (the model at {base}: name not resolved), retry 1/2 in "
+        "0.5 s",
+        f"WARNING: Model request failed (the model at {base}: name not resolved), retry 2/2 in "
+        "1 s",
+    ]
+    assert f"Check OPENAI_API_BASE ({base})" in done.stdout

@@ -4,7 +4,9 @@
 namespace and a veth pair with unique names, and a /30 in 10.200.0.0/16 that no interface here
 uses yet: ``host_address`` is this side's end, ``address`` the namespace's. Traffic goes only
 between the two. ``prefix`` runs a command inside (``ip netns exec NAME``). ``close`` stops what
-it started inside and deletes the namespace, which takes the veth pair with it.
+it started inside and deletes the namespace, which takes the veth pair with it. With
+``resolver="127.0.0.1"`` names do not resolve inside (nothing answers there): a DNS failure
+without a query leaving the namespace.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import random
 import shutil
 import subprocess
 import uuid
+from pathlib import Path
 
 from tests.support.system import need
 
@@ -23,7 +26,9 @@ def _ip(*args: str) -> None:
 
 
 class OtherHost:
-    def __init__(self) -> None:
+    def __init__(self, *, resolver: str | None = None) -> None:
+        """``resolver``: the name server of processes run with ``prefix`` (``ip netns exec``
+        mounts ``/etc/netns/NAME/resolv.conf`` over ``/etc/resolv.conf`` for them)."""
         need(os.geteuid() == 0, "creating a network namespace needs root")
         need(shutil.which("ip") is not None, "iproute2 (ip) not installed")
         tag = uuid.uuid4().hex[:8]
@@ -31,6 +36,8 @@ class OtherHost:
         self._host_link, self._inner_link = f"agh{tag}", f"agn{tag}"
         self.host_address, self.address = self._free_pair()
         self._made = False
+        self.resolver = resolver
+        self._etc = Path("/etc/netns") / self.name
 
     @property
     def prefix(self) -> list[str]:
@@ -40,6 +47,10 @@ class OtherHost:
         _ip("netns", "add", self.name)
         self._made = True
         try:
+            if self.resolver:
+                self._etc.mkdir(parents=True)
+                (self._etc / "resolv.conf").write_text(f"nameserver {self.resolver}\n",
+                                                       encoding="utf-8")
             _ip("link", "add", self._host_link, "type", "veth", "peer", "name", self._inner_link)
             _ip("link", "set", self._inner_link, "netns", self.name)
             _ip("addr", "add", f"{self.host_address}/30", "dev", self._host_link)
@@ -63,6 +74,7 @@ class OtherHost:
             subprocess.run(["kill", pid], check=False, capture_output=True)
         subprocess.run(["ip", "netns", "del", self.name], check=False, capture_output=True)
         subprocess.run(["ip", "link", "del", self._host_link], check=False, capture_output=True)
+        shutil.rmtree(self._etc, ignore_errors=True)
 
     def __enter__(self) -> OtherHost:
         return self.start()
