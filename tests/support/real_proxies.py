@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.support.system import need
 
-START_TIMEOUT = 10.0
+START_TIMEOUT = 30.0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -190,6 +190,7 @@ class Squid(_Process):
             f"auth_param basic program {self.HELPER} {self.folder}/passwd",
             "auth_param basic realm autogpt-test", "acl authed proxy_auth REQUIRED",
             "http_access allow authed", "http_access deny all", "shutdown_lifetime 0 seconds",
+            "dns_nameservers 127.0.0.1",  # the tests use addresses: no query leaves the host
         ]) + "\n", encoding="utf-8")
         if os.geteuid() == 0:  # squid runs as "proxy" then: its folder must be its own
             for path in (self.folder, *self.folder.iterdir()):
