@@ -19,7 +19,13 @@ from urllib.parse import urlsplit
 
 from autogpt.config.proxy import proxy_setting, redact
 from autogpt.config.settings import Settings
-from autogpt.errors import EXIT_STOPPED, EXIT_USAGE, ModelRejected, ModelUnavailable
+from autogpt.errors import (
+    EXIT_STOPPED,
+    EXIT_USAGE,
+    ConfigError,
+    ModelRejected,
+    ModelUnavailable,
+)
 from autogpt.llm.catalog import is_reasoning_model
 from autogpt.llm.retry import Failure, RetryPolicy, parse_retry_after, unreachable_reason
 from autogpt.llm.types import ChatReply, ChatRequest, ToolCall, Usage
@@ -60,6 +66,12 @@ class OpenAIModelClient:
         )
         self.proxy_setting = proxy_setting(self.base_url, settings)
         """``(variable, URL)`` of the proxy to the model (NO_PROXY as every client reads it)."""
+        if self.proxy_setting and urlsplit(self.proxy_setting[1]).scheme.lower() in (
+                "socks4", "socks4a"):
+            name, proxy = self.proxy_setting
+            raise ConfigError(f"{name}={redact(proxy)}: the model client cannot use a SOCKS4 "
+                              "proxy; use socks5:// or http://, or list the model's host in "
+                              "NO_PROXY")
         self._client: Any = None
         self.retries_last_request = 0
 

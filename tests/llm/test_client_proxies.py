@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autogpt.config.settings import Settings
-from autogpt.errors import ModelRejected, ModelUnavailable
+from autogpt.errors import ConfigError, ModelRejected, ModelUnavailable
 from autogpt.llm.client import OpenAIModelClient
 from autogpt.llm.retry import Failure
 from autogpt.llm.types import ChatRequest
@@ -175,3 +175,11 @@ def test_a_name_that_does_not_resolve_gets_two_quick_retries_naming_it(
         "1 s",
     ]
     assert f"Check OPENAI_API_BASE ({base})" in done.stdout
+
+
+def test_a_socks4_proxy_for_the_model_is_a_config_error_naming_it() -> None:
+    with pytest.raises(ConfigError) as info:
+        client_for("https://api.openai.com/v1", all_proxy="socks4://u:pw@127.0.0.1:1080")
+    assert info.value.exit_code == 2
+    assert info.value.message.startswith("ALL_PROXY=socks4://u:***@127.0.0.1:1080: the model "
+                                         "client cannot use a SOCKS4 proxy")
