@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import tempfile
+import traceback
 from pathlib import Path
 
 from autogpt.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, AutogptError, UsageError
@@ -34,9 +36,33 @@ def run_app(args: argparse.Namespace) -> int:
         console.stop_spinner()
         console.error("Input closed before setup finished.")
         return UsageError.exit_code
-    except Exception as exc:  # our bug: the traceback goes to the log, one line to the user
+    except OSError as exc:
+        if exc.filename is None:
+            return _internal_error(console, exc, error_log)
+        # A path the user gave (or the folder run from) that cannot be used: theirs to fix.
         console.stop_spinner()
-        log.exception("internal error")
-        console.error(f"Internal error: {type(exc).__name__}: {exc}. The traceback is in "
-                      f"{error_log}.")
-        return EXIT_INTERNAL
+        where = _traceback_to(exc, error_log)
+        console.error(f"Cannot use {exc.filename}: {exc.strerror or exc}. (Details: {where})")
+        return UsageError.exit_code
+    except Exception as exc:
+        return _internal_error(console, exc, error_log)
+
+
+def _internal_error(console: Console, exc: BaseException, error_log: Path) -> int:
+    """Our bug: the traceback goes to the log, one line to the user."""
+    console.stop_spinner()
+    where = _traceback_to(exc, error_log)
+    console.error(f"Internal error: {type(exc).__name__}: {exc}. The traceback is in {where}.")
+    return EXIT_INTERNAL
+
+
+def _traceback_to(exc: BaseException, error_log: Path) -> Path:
+    """Log the traceback; before logging is set up (or when ``logs/`` is unusable) it goes to a
+    file in the temporary folder, never to the terminal."""
+    if logging.getLogger().handlers:
+        log.error("run ended by %s", type(exc).__name__, exc_info=exc)
+        return error_log
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="autogpt-error-",
+                                     suffix=".log", delete=False) as handle:
+        handle.write("".join(traceback.format_exception(exc)))
+    return Path(handle.name)

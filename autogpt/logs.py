@@ -8,6 +8,8 @@ import logging.handlers
 from collections.abc import Iterable
 from pathlib import Path
 
+from autogpt.errors import UsageError
+
 LOG_DIR = Path("logs")
 
 
@@ -27,7 +29,14 @@ class RedactSecrets(logging.Filter):
 
 def setup(*, debug: bool, secrets: Iterable[str] = (), log_dir: Path = LOG_DIR) -> Path:
     """Install the handlers; returns the error log path (printed on internal errors)."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for name in ("activity.log", "error.log"):
+            (log_dir / name).open("a", encoding="utf-8").close()
+    except OSError as exc:
+        raise UsageError(f"Cannot write the logs in {log_dir.resolve()}: "
+                         f"{exc.strerror or exc}. Run from a folder you can write to, or "
+                         "remove what is in the way.") from None
     redact = RedactSecrets(list(secrets))
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -201,6 +201,11 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         raise ConfigError(describe_settings_error(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f".env is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}). "
+            "Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8) and run again."
+        ) from None
 
 
 def describe_settings_error(exc: ValidationError) -> str:

@@ -18,6 +18,8 @@ from autogpt.ui.console import Console
 
 SHOWN_ARG_CHARS = 400
 SHOWN_RESULT_CHARS = 1500
+SHOWN_THOUGHT_CHARS = 2000  # one thought field on screen; a reply can hold megabytes
+SHOWN_PLAN_STEPS = 12
 
 
 def _shorten(value: Any, limit: int = SHOWN_ARG_CHARS) -> Any:
@@ -72,15 +74,18 @@ class Renderer:
     def _proposal(self, event: ProposalShown) -> None:
         c = self.console
         t = event.proposal.thoughts
-        c.labelled(f"{event.ai_name.upper()} THOUGHTS:", t.text, "bold yellow")
-        c.labelled("REASONING:", t.reasoning, "bold yellow")
+        cut = SHOWN_THOUGHT_CHARS
+        c.labelled(f"{event.ai_name.upper()} THOUGHTS:", _shorten(t.text, cut), "bold yellow")
+        c.labelled("REASONING:", _shorten(t.reasoning, cut), "bold yellow")
         if t.plan:
             c.labelled("PLAN:", "", "bold yellow")
-            for step in t.plan:
-                c.line(f"-  {step}", "green")
-        c.labelled("CRITICISM:", t.criticism, "bold yellow")
+            for step in t.plan[:SHOWN_PLAN_STEPS]:
+                c.line(f"-  {_shorten(step, SHOWN_ARG_CHARS)}", "green")
+            if len(t.plan) > SHOWN_PLAN_STEPS:
+                c.line(f"-  ... [{len(t.plan) - SHOWN_PLAN_STEPS} more steps]", "green")
+        c.labelled("CRITICISM:", _shorten(t.criticism, cut), "bold yellow")
         if t.speak:
-            c.labelled("SPEAK:", t.speak, "bold yellow")
+            c.labelled("SPEAK:", _shorten(t.speak, cut), "bold yellow")
         args = json.dumps(_shorten(event.proposal.args), ensure_ascii=False)
         c.labelled("NEXT ACTION:", f"COMMAND = {event.proposal.command}  ARGUMENTS = {args}",
                    "bold cyan")
