@@ -93,7 +93,7 @@ class Stream:
 @dataclass(frozen=True)
 class ExecResult:
     backend: str
-    """``docker``, ``bubblewrap``, ``unshare`` or ``unsandboxed``."""
+    """``docker``, ``bubblewrap`` or ``unsandboxed``."""
     exit_code: int | None
     """``None`` when the program was killed by us (timeout)."""
     stdout: Stream

@@ -6,9 +6,9 @@ workspace read-write at ``/workspace``; every namespace is unshared (no network,
 host's processes). Resource limits are set with ``prlimit`` inside the sandbox (address space, CPU
 time, file size, processes, no core files); the environment is built from nothing.
 
-Without bubblewrap the program runs in a network-less user namespace (``unshare``): the network
-and the host's processes are hidden, but files outside the workspace are visible. Without either,
-it runs only if the user opted in with ``ALLOW_UNSANDBOXED_EXECUTION=true``.
+Without a working bubblewrap there is no local sandbox: code runs only if the user opted in with
+``ALLOW_UNSANDBOXED_EXECUTION=true`` (no home-made half sandbox: a bare ``unshare`` left the host's
+files, secrets and Docker socket in view).
 
 When the agent runs as root and the workspace belongs to another user, the program runs as that
 user, so the user owns what it writes.
@@ -38,11 +38,9 @@ from autogpt.sandbox.base import (
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["bubblewrap", "unshare", "unsandboxed"]
+Kind = Literal["bubblewrap", "unsandboxed"]
 
 MOUNT_POINT = "/workspace"
-UNSHARE_FLAGS = ("--user", "--map-root-user", "--net", "--pid", "--fork", "--mount-proc")
-"""A new user, network, PID and mount namespace: no network, no view of host processes."""
 
 ETC_SECRETS = (
     "shadow",
@@ -211,10 +209,6 @@ class LocalBackend:
             limits = prlimit_args(request.limits)
             bind = ["--bind", str(request.workspace), MOUNT_POINT, "--chdir", MOUNT_POINT]
             return [*self._bwrap_base(), *bind, *limits, *program], None
-        if self.kind == "unshare":
-            unshare = shutil.which("unshare") or "unshare"
-            ns = [unshare, *UNSHARE_FLAGS, "--kill-child", "--"]
-            return [*ns, *prlimit_args(request.limits), *program], request.workspace
         # Unsandboxed (opted in): the process limit would count all the user's processes.
         return [*prlimit_args(request.limits, nproc=False), *program], request.workspace
 
@@ -302,16 +296,6 @@ def probe_local(*, allow_unsandboxed: bool, workspace: Path | None = None) -> Lo
         problems.append(f"bubblewrap does not work here ({why})")
     else:
         problems.append("bubblewrap is not installed")
-    if shutil.which("unshare"):
-        why = _try(
-            ["unshare", *UNSHARE_FLAGS, "true"],
-            **as_user,
-        )
-        if why is None:
-            return LocalProbe("unshare", "; ".join(problems))
-        problems.append(f"unshare does not work here ({why})")
-    else:
-        problems.append("unshare is not installed")
     if allow_unsandboxed:
         return LocalProbe("unsandboxed", "; ".join(problems))
     return LocalProbe(None, "; ".join(problems))

@@ -57,7 +57,6 @@ def status_line(label: str, result: ExecResult) -> str:
     where = {
         "docker": "Docker",
         "bubblewrap": "local sandbox",
-        "unshare": "user namespace",
         "unsandboxed": "unsandboxed",
     }.get(result.backend, result.backend)
     took = f"{result.duration:.1f} s, {where}"

@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RESOURCE_KEY = "sandbox"
+INSTALL_HINT = (
+    "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) or Docker, or set "
+    "ALLOW_UNSANDBOXED_EXECUTION=true to run code without isolation."
+)
 
 LOCAL_WORDS: dict[Kind, str] = {
     "bubblewrap": "in the local sandbox (bubblewrap)",
-    "unshare": (
-        "in a network-less user namespace (unshare; bubblewrap missing) — files outside the "
-        "workspace are visible to it"
-    ),
     "unsandboxed": "UNSANDBOXED on this machine (ALLOW_UNSANDBOXED_EXECUTION=true)",
 }
 
@@ -42,7 +42,7 @@ class BackendChoice:
     name: Literal["docker", "local", "off"]
     reason: str
     local_kind: Kind | None = None
-    """For ``local``: how isolated (bubblewrap, unshare, unsandboxed)."""
+    """For ``local``: bubblewrap, or unsandboxed (opted in)."""
 
     @property
     def available(self) -> bool:
@@ -96,9 +96,7 @@ class Executor:
             probe = self._probe_local()
             if probe.kind is None:
                 raise SandboxUnavailable(
-                    f"No sandbox is available to run commands ({probe.reason}). Install "
-                    "bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or set "
-                    "ALLOW_UNSANDBOXED_EXECUTION=true to run them without isolation."
+                    f"No sandbox is available to run code ({probe.reason}). {INSTALL_HINT}"
                 )
             self._local = LocalBackend(probe.kind)
         return self._local
@@ -158,8 +156,7 @@ class Executor:
             probe = self._probe_local()
             return BackendChoice(
                 "off",
-                f"{why}, and no local sandbox ({probe.reason}): Python code cannot run. Install "
-                "bubblewrap or Docker, or set ALLOW_UNSANDBOXED_EXECUTION=true.",
+                f"{why}, and no local sandbox ({probe.reason}): code cannot run. {INSTALL_HINT}",
             )
         self._backend = local
         words = LOCAL_WORDS[local.kind]

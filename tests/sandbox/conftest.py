@@ -81,6 +81,22 @@ def bwrap_ready() -> None:
     )
 
 
+def hide_from_path(env: pytest.MonkeyPatch, tmp_path: Path, *names: str) -> None:
+    """PATH becomes a directory of links to every program on it except ``names``."""
+    shadow = tmp_path / "path-without-" / "-".join(names)
+    shadow.mkdir(parents=True)
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        if not os.path.isdir(folder):
+            continue
+        for entry in os.scandir(folder):
+            link = shadow / entry.name
+            if entry.name not in names and not link.exists() and os.access(entry.path, os.X_OK):
+                link.symlink_to(entry.path)
+    env.setenv("PATH", str(shadow))
+    assert all(shutil.which(name) is None for name in names)
+
+
+
 Factory = Callable[..., CommandContext]
 
 
