@@ -1,4 +1,4 @@
-"""``execute_shell``: one allowed command, without a shell, inside the local sandbox.
+"""``execute_shell``: one allowed command, without a shell, in the sandbox Python runs in.
 
 Offered only with ``EXECUTE_LOCAL_COMMANDS=True``. The command line is split as a POSIX shell
 would split words (quotes, backslashes, globs expanded inside the workspace), but nothing else of
@@ -19,6 +19,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from autogpt.commands.code import code_unavailable
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import command
 from autogpt.errors import CommandError
@@ -165,7 +166,7 @@ def check_allowed(argv: list[str], ctx: CommandContext) -> None:
 def shell_unavailable(ctx: CommandContext) -> str | None:
     if not ctx.settings.execute_local_commands:
         return "shell commands are off (EXECUTE_LOCAL_COMMANDS=False)"
-    return None
+    return code_unavailable(ctx)  # the same backend as Python, so the same availability
 
 
 @command(risk="exec", available=shell_unavailable)
@@ -177,10 +178,11 @@ def execute_shell(
 ) -> str:
     """Run one command (a program and its arguments; no pipes, redirections or chaining) in the
     workspace, in a sandbox without network, and return its output."""
+    # The backend Python uses (Docker when it is active), never a weaker one.
     words = split_command_line(command_line)
     if not words:
         raise CommandError("the command line is empty")
     argv = expand(words, str(ctx.workspace.root))
     check_allowed(argv, ctx)
-    backend = executor(ctx).local()
+    backend = executor(ctx).backend()
     return run_in_workspace(ctx, backend, argv, label=shlex.join(argv)[:200])

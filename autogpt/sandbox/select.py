@@ -86,11 +86,6 @@ class Executor:
             raise SandboxUnavailable(choice.reason)
         return self._backend
 
-    def local(self) -> LocalBackend:
-        """The local sandbox (for shell commands), whatever runs Python."""
-        with self._lock:
-            return self._local_backend()
-
     def _local_backend(self) -> LocalBackend:
         if self._local is None:
             probe = self._probe_local()

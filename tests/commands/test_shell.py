@@ -14,7 +14,7 @@ from autogpt.commands.context import CommandContext, RunResources
 from autogpt.commands.registry import Registry
 from autogpt.errors import CommandError
 from autogpt.workspace import Workspace
-from tests.sandbox.conftest import make_settings
+from tests.sandbox.conftest import docker_problem, docker_ready, make_settings  # noqa: F401
 from tests.support.system import need
 
 REGISTRY = Registry.from_modules([shell])
@@ -134,3 +134,20 @@ def test_splitting_follows_posix_quoting() -> None:
     assert [w.glob for w in words] == [False, False, False, False, False, True]
     with pytest.raises(CommandError):
         shell.split_command_line("ls\nrm x")
+
+
+@pytest.mark.usefixtures("docker_ready")
+def test_with_docker_active_the_shell_runs_in_the_container_too(make: Any) -> None:
+    ctx = make(execution_backend="docker")
+    ctx.workspace.write_text("data.csv", "a,b\n1,2\n")
+    ok, text = run(ctx, "ls -a /")
+    assert ok and ".dockerenv" in text and "Docker)" in text
+    ok, text = run(ctx, "wc -l data.csv")
+    assert ok and "2 data.csv" in text
+
+
+def test_with_execution_off_the_shell_is_not_offered_either(make: Any) -> None:
+    ctx = make(execution_backend="off")
+    assert REGISTRY.available(ctx) == []
+    ok, text = run(ctx, "ls")
+    assert not ok and "EXECUTION_BACKEND=off" in text
