@@ -17,7 +17,7 @@ from autogpt.errors import ConfigError
 
 CommaList = Annotated[list[str], NoDecode]
 
-DEFAULT_SHELL_ALLOWLIST = "ls,cat,head,tail,wc,grep,find,echo,pwd,date,python3"
+DEFAULT_SHELL_ALLOWLIST = "ls,cat,head,tail,wc,grep,find,echo,pwd,date"
 DEFAULT_SHELL_DENYLIST = "sudo,su,rm,shutdown,reboot,mkfs,dd,chmod,chown,curl,wget,ssh,scp"
 
 
