@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     execute_memory_limit_mb: int = Field(default=512, ge=16)
     execute_cpu_limit: float = Field(default=1.0, gt=0)
     execute_pids_limit: int = Field(default=128, ge=8)
+    execute_file_size_limit_mb: int = Field(default=1024, ge=1)
     shell_command_control: Literal["allowlist", "denylist"] = "allowlist"
     shell_allowlist: CommaList = Field(default_factory=lambda: DEFAULT_SHELL_ALLOWLIST.split(","))
     shell_denylist: CommaList = Field(default_factory=lambda: DEFAULT_SHELL_DENYLIST.split(","))

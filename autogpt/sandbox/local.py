@@ -1,17 +1,20 @@
 """The local sandbox: the system ``python3`` (or an allowed command) under bubblewrap.
 
 bubblewrap shows the program only the system directories (``/usr``, ``/lib*``, ``/bin``,
-``/sbin``, read-only), ``/etc`` read-only with its secrets masked, a private ``/tmp``, and the
-workspace read-write at ``/workspace``; every namespace is unshared (no network, no view of the
-host's processes). Resource limits are set with ``prlimit`` inside the sandbox (address space, CPU
-time, file size, processes, no core files); the environment is built from nothing.
+``/sbin``, read-only), ``/etc`` read-only with its secrets masked, a private ``/tmp`` and
+``/dev/shm`` of 64 MB each, and the workspace read-write at ``/workspace``; everything else is
+read-only. Every namespace is unshared (no network, no view of the host's processes) and no
+further user namespace can be made inside. Resource limits are set with ``prlimit`` inside the
+sandbox (address space per process, CPU time, file size, processes, no core files); the
+environment is built from nothing.
 
 Without a working bubblewrap there is no local sandbox: code runs only if the user opted in with
 ``ALLOW_UNSANDBOXED_EXECUTION=true`` (no home-made half sandbox: a bare ``unshare`` left the host's
 files, secrets and Docker socket in view).
 
-When the agent runs as root and the workspace belongs to another user, the program runs as that
-user, so the user owns what it writes.
+The program never runs as root (root's processes escape the process limit): when the agent runs
+as root, it runs as the workspace's owner, so the user owns what it writes, or, for a root-owned
+workspace, as ``nobody`` on an id-mapped workspace (``idmap.py``), so root owns what it writes.
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from autogpt.sandbox import idmap
 from autogpt.sandbox.base import (
+    TMP_SIZE_MB,
     ExecRequest,
     ExecResult,
     Limits,
@@ -41,6 +47,7 @@ log = logging.getLogger(__name__)
 Kind = Literal["bubblewrap", "unsandboxed"]
 
 MOUNT_POINT = "/workspace"
+BWRAP_NAMESPACES = ("--unshare-all", "--unshare-user", "--disable-userns")
 
 ETC_SECRETS = (
     "shadow",
@@ -80,6 +87,8 @@ class LocalProbe:
     """The best isolation that works here, or ``None`` (refuse)."""
     reason: str
     """Why this kind (what is missing), for the user."""
+    as_nobody: bool = False
+    """As root: run a root-owned workspace's programs as ``nobody`` (an id-mapped mount works)."""
 
 
 def system_python() -> str | None:
@@ -152,10 +161,13 @@ def prlimit_args(limits: Limits, *, nproc: bool = True) -> list[str]:
 class LocalBackend:
     """Runs programs under the best local isolation found by :func:`probe_local`."""
 
-    def __init__(self, kind: Kind, *, python: str | None = None) -> None:
+    def __init__(
+        self, kind: Kind, *, python: str | None = None, as_nobody: bool = False
+    ) -> None:
         self.kind: Kind = kind
         self.name = kind
         self.python = python or system_python() or "python3"
+        self.as_nobody = as_nobody
         self._base: list[str] | None = None
         self._lock = threading.Lock()
 
@@ -169,10 +181,8 @@ class LocalBackend:
 
     def _build_bwrap_base(self) -> list[str]:
         bwrap = shutil.which("bwrap") or "bwrap"
-        args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
-        if os.geteuid() == 0:
-            args += ["--cap-drop", "ALL"]
-        args += ["--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
+        args = [bwrap, *BWRAP_NAMESPACES, "--die-with-parent", "--new-session"]
+        args += ["--cap-drop", "ALL", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
         for entry in sorted(os.listdir("/")):
             if entry in ("bin", "sbin") or entry.startswith("lib"):
                 path = Path("/", entry)
@@ -189,8 +199,10 @@ class LocalBackend:
         prefix = self._python_prefix()
         if prefix:
             args += ["--ro-bind", prefix, prefix]
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
-        return args
+        size = str(TMP_SIZE_MB * 1024 * 1024)
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm"]
+        args += ["--remount-ro", "/dev", "--size", size, "--tmpfs", "/tmp"]
+        return [*args, "--symlink", "/tmp", "/var/tmp"]
 
     def _python_prefix(self) -> str | None:
         """The install prefix of a python3 outside the bound system directories, if any."""
@@ -208,7 +220,11 @@ class LocalBackend:
         if self.kind == "bubblewrap":
             limits = prlimit_args(request.limits)
             bind = ["--bind", str(request.workspace), MOUNT_POINT, "--chdir", MOUNT_POINT]
-            return [*self._bwrap_base(), *bind, *limits, *program], None
+            # The root stays read-only (after the workspace's mount point is made in it).
+            bwrap = [*self._bwrap_base(), *bind, "--remount-ro", "/"]
+            if self.as_nobody and _run_as(request.workspace) == (None, None):
+                bwrap = idmap.as_nobody(self.python, request.workspace, bwrap)
+            return [*bwrap, *limits, *program], Path("/")
         # Unsandboxed (opted in): the process limit would count all the user's processes.
         return [*prlimit_args(request.limits, nproc=False), *program], request.workspace
 
@@ -287,10 +303,10 @@ def probe_local(*, allow_unsandboxed: bool, workspace: Path | None = None) -> Lo
     user, group = _run_as(workspace) if workspace is not None else (None, None)
     as_user = {"user": user, "group": group, "extra_groups": []} if user is not None else {}
     if shutil.which("bwrap"):
-        why = _try(
-            ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
-            **as_user,
-        )
+        bwrap = ["bwrap", *BWRAP_NAMESPACES, "--die-with-parent", "--ro-bind", "/", "/", "true"]
+        why = _try(bwrap, **as_user)
+        if why is None and os.geteuid() == 0 and user is None:
+            return _probe_as_nobody(bwrap, workspace)
         if why is None:
             return LocalProbe("bubblewrap", "bubblewrap works")
         problems.append(f"bubblewrap does not work here ({why})")
@@ -299,3 +315,19 @@ def probe_local(*, allow_unsandboxed: bool, workspace: Path | None = None) -> Lo
     if allow_unsandboxed:
         return LocalProbe("unsandboxed", "; ".join(problems))
     return LocalProbe(None, "; ".join(problems))
+
+
+def _probe_as_nobody(bwrap: list[str], workspace: Path | None) -> LocalProbe:
+    """As root: can a root-owned workspace be id-mapped for ``nobody``? Else say what is lost."""
+    python = system_python() or "python3"
+    with tempfile.TemporaryDirectory(prefix="autogpt-idmap-") as scratch:
+        target = workspace if workspace is not None and workspace.is_dir() else Path(scratch)
+        why = _try(idmap.as_nobody(python, target, bwrap), cwd="/")
+    if why is None:
+        return LocalProbe("bubblewrap", "bubblewrap works", as_nobody=True)
+    log.warning("the sandbox cannot drop root here: %s", why)
+    return LocalProbe(
+        "bubblewrap",
+        f"bubblewrap works, but as root (an id-mapped workspace failed: {why}), so "
+        "EXECUTE_PIDS_LIMIT does not hold",
+    )

@@ -93,7 +93,7 @@ class Executor:
                 raise SandboxUnavailable(
                     f"No sandbox is available to run code ({probe.reason}). {INSTALL_HINT}"
                 )
-            self._local = LocalBackend(probe.kind)
+            self._local = LocalBackend(probe.kind, as_nobody=probe.as_nobody)
         return self._local
 
     def _probe_local(self) -> LocalProbe:
@@ -155,8 +155,15 @@ class Executor:
             )
         self._backend = local
         words = LOCAL_WORDS[local.kind]
-        weaker = " — weaker isolation than Docker" if local.kind == "bubblewrap" else ""
-        return BackendChoice("local", f"{why}: Python runs {words}{weaker}.", local.kind)
+        if local.kind == "bubblewrap":
+            s = self.settings
+            words += (
+                f" — weaker isolation than Docker (memory {s.execute_memory_limit_mb} MB per "
+                f"process, {s.execute_pids_limit} processes, timeout {s.execute_timeout:g} s)"
+            )
+            if self._probe_local().reason != "bubblewrap works":
+                words += f"; {self._probe_local().reason}"
+        return BackendChoice("local", f"{why}: Python runs {words}.", local.kind)
 
     # --- lifetime -------------------------------------------------------------------------------
 
