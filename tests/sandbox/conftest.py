@@ -81,10 +81,10 @@ def bwrap_ready() -> None:
     )
 
 
-def hide_from_path(env: pytest.MonkeyPatch, tmp_path: Path, *names: str) -> None:
-    """PATH becomes a directory of links to every program on it except ``names``."""
-    shadow = tmp_path / "path-without-" / "-".join(names)
-    shadow.mkdir(parents=True)
+def path_without(tmp_path: Path, *names: str) -> str:
+    """A PATH: one directory of links to every program on the current PATH except ``names``."""
+    shadow = tmp_path / ("path-without-" + "-".join(names))
+    shadow.mkdir(parents=True, exist_ok=True)
     for folder in os.environ.get("PATH", "").split(os.pathsep):
         if not os.path.isdir(folder):
             continue
@@ -92,9 +92,13 @@ def hide_from_path(env: pytest.MonkeyPatch, tmp_path: Path, *names: str) -> None
             link = shadow / entry.name
             if entry.name not in names and not link.exists() and os.access(entry.path, os.X_OK):
                 link.symlink_to(entry.path)
-    env.setenv("PATH", str(shadow))
-    assert all(shutil.which(name) is None for name in names)
+    return str(shadow)
 
+
+def hide_from_path(env: pytest.MonkeyPatch, tmp_path: Path, *names: str) -> None:
+    """Make ``names`` uninstalled as far as PATH goes (every other program stays)."""
+    env.setenv("PATH", path_without(tmp_path, *names))
+    assert all(shutil.which(name) is None for name in names)
 
 
 Factory = Callable[..., CommandContext]
