@@ -135,6 +135,13 @@ def program_argv(words: list[Word]) -> list[str]:
     return ["python3", "-I", "-S", "-c", GLOB_LAUNCHER, *marked]
 
 
+def _shown(word: Word) -> str:
+    """A word as the user would type it: a pattern unquoted (it is matched), the rest quoted."""
+    if word.glob and not any(c.isspace() or c in "'\"\\" for c in word.text):
+        return word.text
+    return shlex.quote(word.text)
+
+
 def check_allowed(words: list[Word], ctx: CommandContext) -> list[Word]:
     """The words to run, or a :class:`CommandError` saying why they may not run."""
     settings = ctx.settings
@@ -176,5 +183,5 @@ def execute_shell(
         raise CommandError("the command line is empty")
     words = check_allowed(words, ctx)
     backend = executor(ctx).backend()
-    label = shlex.join(word.text for word in words)[:200]
+    label = " ".join(_shown(word) for word in words)[:200]
     return run_in_workspace(ctx, backend, program_argv(words), label=label)

@@ -240,3 +240,9 @@ def test_a_glob_match_starting_with_a_dash_is_not_read_as_an_option(
     ok, text = run(ctx, "wc -l *")
     assert ok and "1 ./--version" in text, text
     assert "GNU" not in text
+
+
+def test_the_label_shows_patterns_unquoted_and_quotes_the_rest(make: Any, sandboxed: None) -> None:
+    ctx = make()
+    ok, text = run(ctx, "echo *.none 'two words'")
+    assert ok and text.startswith("`echo *.none 'two words'` finished"), text
