@@ -168,6 +168,7 @@ class LocalBackend:
         self.name = kind
         self.python = python or system_python() or "python3"
         self.as_nobody = as_nobody
+        self._mapped: dict[Path, idmap.IdMappedWorkspace] = {}
         self._base: list[str] | None = None
         self._lock = threading.Lock()
 
@@ -204,6 +205,12 @@ class LocalBackend:
         args += ["--remount-ro", "/dev", "--size", size, "--tmpfs", "/tmp"]
         return [*args, "--symlink", "/tmp", "/var/tmp"]
 
+    def _id_mapped(self, workspace: Path) -> idmap.IdMappedWorkspace:
+        with self._lock:
+            if workspace not in self._mapped:
+                self._mapped[workspace] = idmap.IdMappedWorkspace(self.python, workspace)
+            return self._mapped[workspace]
+
     def _python_prefix(self) -> str | None:
         """The install prefix of a python3 outside the bound system directories, if any."""
         real = os.path.realpath(self.python)
@@ -223,7 +230,7 @@ class LocalBackend:
             # The root stays read-only (after the workspace's mount point is made in it).
             bwrap = [*self._bwrap_base(), *bind, "--remount-ro", "/"]
             if self.as_nobody and _run_as(request.workspace) == (None, None):
-                bwrap = idmap.as_nobody(self.python, request.workspace, bwrap)
+                bwrap = self._id_mapped(request.workspace).wrap(bwrap)
             return [*bwrap, *limits, *program], Path("/")
         # Unsandboxed (opted in): the process limit would count all the user's processes.
         return [*prlimit_args(request.limits, nproc=False), *program], request.workspace
@@ -231,10 +238,10 @@ class LocalBackend:
     # --- running ----------------------------------------------------------------------------
 
     def run(self, request: ExecRequest) -> ExecResult:
-        argv, cwd = self.argv(request)
         user, group = _run_as(request.workspace)
         home = "/tmp" if self.kind == "bubblewrap" else str(request.workspace)
         try:
+            argv, cwd = self.argv(request)
             outcome = run_process(
                 argv,
                 env=sandbox_env(home),
@@ -262,7 +269,10 @@ class LocalBackend:
         )
 
     def close(self) -> None:
-        pass
+        with self._lock:
+            mapped, self._mapped = list(self._mapped.values()), {}
+        for holder in mapped:
+            holder.close()
 
 
 def _run_as(workspace: Path) -> tuple[int | None, int | None]:
@@ -322,7 +332,13 @@ def _probe_as_nobody(bwrap: list[str], workspace: Path | None) -> LocalProbe:
     python = system_python() or "python3"
     with tempfile.TemporaryDirectory(prefix="autogpt-idmap-") as scratch:
         target = workspace if workspace is not None and workspace.is_dir() else Path(scratch)
-        why = _try(idmap.as_nobody(python, target, bwrap), cwd="/")
+        mapped = idmap.IdMappedWorkspace(python, target)
+        try:
+            why = _try(mapped.wrap(bwrap), cwd="/")
+        except OSError as exc:
+            why = str(exc)
+        finally:
+            mapped.close()
     if why is None:
         return LocalProbe("bubblewrap", "bubblewrap works", as_nobody=True)
     log.warning("the sandbox cannot drop root here: %s", why)

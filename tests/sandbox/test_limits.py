@@ -6,6 +6,7 @@ Kept cheap: a process limit of 16, a file-size limit of 1 MB, a few MB written t
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +133,26 @@ def test_the_local_memory_limit_is_named_per_process(make_ctx: Factory, bwrap_re
     assert "memory 64 MB per process" in choice.reason
     result = code.execute_python_code(ctx, "blob = b'x' * (200 * 1024 * 1024)\n", "hog.py")
     assert "out of memory (limit 64 MB per process" in result, result
+
+
+def test_the_root_helper_ends_with_the_run(make_ctx: Factory, bwrap_ready: None) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("what happens as root")
+    ctx = make_ctx("local")
+    code.execute_python_code(ctx, "print('x')\n", "x.py")
+    holders = _holders()
+    assert holders
+    ctx.resources.close_all()
+    assert not set(holders) & set(_holders())
+
+
+def _holders() -> list[int]:
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            cmdline = Path("/proc", pid, "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"an id-mapped mount" in cmdline:
+            found.append(int(pid))
+    return found
