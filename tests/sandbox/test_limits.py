@@ -6,6 +6,8 @@ Kept cheap: a process limit of 16, a file-size limit of 1 MB, a few MB written t
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,29 @@ def _holders() -> list[int]:
         if b"an id-mapped mount" in cmdline:
             found.append(int(pid))
     return found
+
+
+@pytest.fixture
+def ramfs_workspace(tmp_path: Path) -> Iterator[Path]:
+    """``tmp_path/ws`` on a ramfs, a file system that has no id-mapped mounts (needs root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root")
+    path = tmp_path / "ws"
+    path.mkdir()
+    subprocess.run(["mount", "-t", "ramfs", "ramfs", str(path)], check=True)
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def test_as_root_where_the_workspace_cannot_be_id_mapped_the_lost_limit_is_said(
+    make_ctx: Factory, bwrap_ready: None, ramfs_workspace: Path
+) -> None:
+    ctx = make_ctx("local")
+    assert ctx.workspace.root == ramfs_workspace
+    choice = executor(ctx).choice()
+    assert choice.name == "local"
+    assert "as root" in choice.reason and "EXECUTE_PIDS_LIMIT does not hold" in choice.reason
+    result = code.execute_python_code(ctx, "print('still runs')\n", "ok.py")
+    assert "still runs" in result
