@@ -78,7 +78,7 @@ def test_as_root_the_local_sandbox_runs_as_an_unprivileged_uid_and_root_owns_the
 def test_tmp_in_the_sandbox_is_size_limited(make_ctx: Factory, backend: str) -> None:
     ctx = make_ctx(backend, execute_file_size_limit_mb=200)
     source = (
-        "import errno\n"
+        "import errno, os\n"
         "for path in ('/tmp/fill', '/dev/shm/fill', '/var/tmp/fill'):\n"
         "    written = 0\n"
         "    try:\n"
@@ -90,6 +90,8 @@ def test_tmp_in_the_sandbox_is_size_limited(make_ctx: Factory, backend: str) -> 
         "        print(path, 'WROTE', written, 'MB')\n"
         "    except OSError as exc:\n"
         "        print(path, 'stopped at', written, 'MB:', errno.errorcode[exc.errno])\n"
+        "    if os.path.exists(path):\n"
+        "        os.remove(path)\n"
     )
     result = code.execute_python_code(ctx, source, "fill.py")
     assert "WROTE" not in result, result
