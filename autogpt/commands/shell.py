@@ -1,45 +1,39 @@
-"""``execute_shell``: one allowed command, without a shell, inside the local sandbox.
+"""``execute_shell``: one allowed command, without a shell, in the sandbox Python runs in.
 
 Offered only with ``EXECUTE_LOCAL_COMMANDS=True``. The command line is split as a POSIX shell
-would split words (quotes, backslashes, globs expanded inside the workspace), but nothing else of
-a shell is done: pipes, redirections, ``;``, ``&&``, ``&``, ``$VAR`` and ``$(...)`` are refused
-rather than silently passed on as arguments. ``SHELL_COMMAND_CONTROL=allowlist`` (the default)
-runs only commands named in ``SHELL_ALLOWLIST`` (also those started by ``find -exec``);
-``denylist`` refuses any word naming a command in ``SHELL_DENYLIST`` — a weaker guard: the sandbox
-is what protects the machine.
+would split words (quotes, backslashes, globs), but nothing else of a shell is done: pipes,
+redirections, ``;``, ``&&``, ``&``, ``$VAR`` and ``$(...)`` are refused rather than silently
+passed on as arguments. Globs are matched inside the sandbox (what the host has beside the
+workspace is never listed), by a few lines of the sandbox's own ``python3`` that then exec the
+program. ``SHELL_COMMAND_CONTROL=allowlist`` (the default) runs only commands named in
+``SHELL_ALLOWLIST``, and even then not the ones that would start any other program
+(``autogpt.sandbox.launchers``); ``denylist`` refuses any word naming a command in
+``SHELL_DENYLIST`` — a weaker guard: the sandbox is what protects the machine.
 """
 
 from __future__ import annotations
 
-import glob
 import os
 import shlex
-from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import Field
 
+from autogpt.commands.code import code_unavailable
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import command
 from autogpt.errors import CommandError
+from autogpt.sandbox.launchers import Word, check_allowlisted
 from autogpt.sandbox.runner import run_in_workspace
 from autogpt.sandbox.select import executor
 
 OPERATORS = frozenset(";&|<>()")
-EXEC_FLAGS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 GLOB_CHARS = frozenset("*?[")
 MAX_GLOB_MATCHES = 1000
 NO_SHELL = (
     "commands run without a shell: give one program and its arguments. For pipes, redirections "
     "or several steps, write a Python script and run it with execute_python_file"
 )
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    glob: bool = False
-    """It has an unquoted ``*``, ``?`` or ``[`` (expanded inside the workspace)."""
 
 
 def split_command_line(line: str) -> list[Word]:
@@ -117,55 +111,61 @@ def _double_quoted(line: str, i: int, buf: list[str]) -> int:
     raise CommandError("unclosed double quote in the command line")
 
 
-def expand(words: list[Word], root: str) -> list[str]:
-    """Globs matched against the workspace only (never elsewhere: that would list host files)."""
-    argv: list[str] = []
-    for word in words:
-        text = word.text
-        if word.glob and not os.path.isabs(text) and ".." not in text.split("/"):
-            matches = sorted(glob.glob(text, root_dir=root))[:MAX_GLOB_MATCHES]
-            if matches:
-                argv.extend(matches)
-                continue
-        argv.append(text)
-    return argv
+GLOB_LAUNCHER = f"""
+import glob, os, sys
+argv = []
+for word in sys.argv[1:]:
+    kind, text = word[0], word[1:]
+    found = sorted(glob.glob(text))[:{MAX_GLOB_MATCHES}] if kind == "g" else []
+    argv += [("./" + m if m.startswith("-") else m) for m in found] or [text]
+try:
+    os.execvp(argv[0], argv)
+except OSError as exc:
+    print(f"{{argv[0]}}: {{exc.strerror}}", file=sys.stderr)
+    sys.exit(127)
+"""
+"""Run inside the sandbox: match the globs there, then become the program (no extra process)."""
 
 
-def check_allowed(argv: list[str], ctx: CommandContext) -> None:
+def program_argv(words: list[Word]) -> list[str]:
+    """The argv to run: the words, or the glob launcher when a word has a pattern."""
+    if not any(word.glob for word in words):
+        return [word.text for word in words]
+    marked = [("g" if word.glob else "l") + word.text for word in words]
+    return ["python3", "-I", "-S", "-c", GLOB_LAUNCHER, *marked]
+
+
+def _shown(word: Word) -> str:
+    """A word as the user would type it: a pattern unquoted (it is matched), the rest quoted."""
+    if word.glob and not any(c.isspace() or c in "'\"\\" for c in word.text):
+        return word.text
+    return shlex.quote(word.text)
+
+
+def check_allowed(words: list[Word], ctx: CommandContext) -> list[Word]:
+    """The words to run, or a :class:`CommandError` saying why they may not run."""
     settings = ctx.settings
     if settings.shell_command_control == "allowlist":
-        allowed = settings.shell_allowlist
-        names = [argv[0]]
-        if argv[0] == "find":  # find -exec CMD runs CMD: it has to be allowed too
-            names += [argv[i + 1] for i in range(len(argv) - 1) if argv[i] in EXEC_FLAGS]
-        for name in names:
-            if "/" in name:
-                raise CommandError(
-                    f"give the command by name, not by path ('{name}'); allowed commands: "
-                    f"{', '.join(allowed)}"
-                )
-            if name not in allowed:
-                raise CommandError(
-                    f"'{name}' is not an allowed command (SHELL_ALLOWLIST); allowed commands: "
-                    f"{', '.join(allowed)}"
-                )
-        return
+        return check_allowlisted(words, settings.shell_allowlist)
+    if words[0].glob:
+        raise CommandError(f"the command must be written out, not a pattern ('{words[0].text}')")
     denied = set(settings.shell_denylist)
-    for arg in argv:
-        pieces = arg.split()
-        for candidate in (arg, pieces[0] if pieces else ""):
+    for word in words:
+        pieces = word.text.split()
+        for candidate in (word.text, pieces[0] if pieces else ""):
             name = os.path.basename(candidate)
             if name in denied:
                 raise CommandError(
                     f"'{name}' is on SHELL_DENYLIST ({', '.join(settings.shell_denylist)}); "
                     "use another way"
                 )
+    return words
 
 
 def shell_unavailable(ctx: CommandContext) -> str | None:
     if not ctx.settings.execute_local_commands:
         return "shell commands are off (EXECUTE_LOCAL_COMMANDS=False)"
-    return None
+    return code_unavailable(ctx)  # the same backend as Python, so the same availability
 
 
 @command(risk="exec", available=shell_unavailable)
@@ -177,10 +177,11 @@ def execute_shell(
 ) -> str:
     """Run one command (a program and its arguments; no pipes, redirections or chaining) in the
     workspace, in a sandbox without network, and return its output."""
+    # The backend Python uses (Docker when it is active), never a weaker one.
     words = split_command_line(command_line)
     if not words:
         raise CommandError("the command line is empty")
-    argv = expand(words, str(ctx.workspace.root))
-    check_allowed(argv, ctx)
-    backend = executor(ctx).local()
-    return run_in_workspace(ctx, backend, argv, label=shlex.join(argv)[:200])
+    words = check_allowed(words, ctx)
+    backend = executor(ctx).backend()
+    label = " ".join(_shown(word) for word in words)[:200]
+    return run_in_workspace(ctx, backend, program_argv(words), label=label)

@@ -26,7 +26,7 @@ from autogpt.errors import ConfigError
 CommaList = Annotated[list[str], NoDecode]
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4", "socks4a")
-DEFAULT_SHELL_ALLOWLIST = "ls,cat,head,tail,wc,grep,find,echo,pwd,date,python3"
+DEFAULT_SHELL_ALLOWLIST = "ls,cat,head,tail,wc,grep,find,echo,pwd,date"
 DEFAULT_SHELL_DENYLIST = "sudo,su,rm,shutdown,reboot,mkfs,dd,chmod,chown,curl,wget,ssh,scp"
 
 
@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     execute_memory_limit_mb: int = Field(default=512, ge=16)
     execute_cpu_limit: float = Field(default=1.0, gt=0)
     execute_pids_limit: int = Field(default=128, ge=8)
+    execute_file_size_limit_mb: int = Field(default=1024, ge=1)
     shell_command_control: Literal["allowlist", "denylist"] = "allowlist"
     shell_allowlist: CommaList = Field(default_factory=lambda: DEFAULT_SHELL_ALLOWLIST.split(","))
     shell_denylist: CommaList = Field(default_factory=lambda: DEFAULT_SHELL_DENYLIST.split(","))

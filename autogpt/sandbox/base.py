@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 KEEP_BYTES = 64 * 1024
 """How much of each stream is kept from its start and from its end; the middle is counted only."""
 
-FILE_SIZE_LIMIT_MB = 1024
-"""The largest file the code may write (RLIMIT_FSIZE in the local sandbox)."""
+TMP_SIZE_MB = 64
+"""The size of the sandbox's private ``/tmp`` (and ``/dev/shm``), in both backends."""
 
 SANDBOX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -42,7 +42,8 @@ class Limits:
     memory_mb: int
     cpus: float
     pids: int
-    file_size_mb: int = FILE_SIZE_LIMIT_MB
+    file_size_mb: int
+    """The largest file the code may write (RLIMIT_FSIZE), in both backends."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -51,6 +52,7 @@ class Limits:
             memory_mb=settings.execute_memory_limit_mb,
             cpus=settings.execute_cpu_limit,
             pids=settings.execute_pids_limit,
+            file_size_mb=settings.execute_file_size_limit_mb,
         )
 
 
@@ -93,7 +95,7 @@ class Stream:
 @dataclass(frozen=True)
 class ExecResult:
     backend: str
-    """``docker``, ``bubblewrap``, ``unshare`` or ``unsandboxed``."""
+    """``docker``, ``bubblewrap`` or ``unsandboxed``."""
     exit_code: int | None
     """``None`` when the program was killed by us (timeout)."""
     stdout: Stream

@@ -1,9 +1,10 @@
 """The Docker backend, through the ``docker`` SDK (imported only here, and only when used).
 
 Each run is a fresh container of ``PYTHON_DOCKER_IMAGE``: networking off, memory (without swap),
-CPU and process limits, read-only root with a private ``/tmp``, all capabilities dropped, the
-uid:gid that owns the workspace, the workspace at ``/workspace`` as the working directory, an init
-process, and a wall-clock timeout after which the container is killed. The container is always
+CPU, process and file-size limits, read-only root with a private ``/tmp`` (and ``/dev/shm``) of
+64 MB, all capabilities dropped, the uid:gid that owns the workspace, the workspace at
+``/workspace`` as the working directory, an init process, and a wall-clock timeout after which
+the container is killed. The container is always
 removed, whatever happened.
 """
 
@@ -14,7 +15,14 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
-from autogpt.sandbox.base import ExecRequest, ExecResult, SandboxUnavailable, Stream, sandbox_env
+from autogpt.sandbox.base import (
+    TMP_SIZE_MB,
+    ExecRequest,
+    ExecResult,
+    SandboxUnavailable,
+    Stream,
+    sandbox_env,
+)
 
 if TYPE_CHECKING:
     from docker import DockerClient
@@ -141,9 +149,11 @@ class DockerBackend:
     def run(self, request: ExecRequest) -> ExecResult:
         import docker.errors
         import requests
+        from docker.types import Ulimit
 
         self.ensure_image()
         limits = request.limits
+        fsize = limits.file_size_mb * 1024 * 1024
         st = os.stat(request.workspace)
         try:
             container = self.client.containers.create(
@@ -160,7 +170,9 @@ class DockerBackend:
                 pids_limit=limits.pids,
                 init=True,
                 read_only=True,
-                tmpfs={"/tmp": "rw,nosuid,nodev,size=64m"},
+                tmpfs={"/tmp": f"rw,nosuid,nodev,size={TMP_SIZE_MB}m"},
+                shm_size=f"{TMP_SIZE_MB}m",
+                ulimits=[Ulimit(name="fsize", soft=fsize, hard=fsize)],
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
                 labels={LABEL: "1"},

@@ -1,17 +1,20 @@
 """The local sandbox: the system ``python3`` (or an allowed command) under bubblewrap.
 
 bubblewrap shows the program only the system directories (``/usr``, ``/lib*``, ``/bin``,
-``/sbin``, read-only), ``/etc`` read-only with its secrets masked, a private ``/tmp``, and the
-workspace read-write at ``/workspace``; every namespace is unshared (no network, no view of the
-host's processes). Resource limits are set with ``prlimit`` inside the sandbox (address space, CPU
-time, file size, processes, no core files); the environment is built from nothing.
+``/sbin``, read-only), ``/etc`` read-only with its secrets masked, a private ``/tmp`` and
+``/dev/shm`` of 64 MB each, and the workspace read-write at ``/workspace``; everything else is
+read-only. Every namespace is unshared (no network, no view of the host's processes) and no
+further user namespace can be made inside. Resource limits are set with ``prlimit`` inside the
+sandbox (address space per process, CPU time, file size, processes, no core files); the
+environment is built from nothing.
 
-Without bubblewrap the program runs in a network-less user namespace (``unshare``): the network
-and the host's processes are hidden, but files outside the workspace are visible. Without either,
-it runs only if the user opted in with ``ALLOW_UNSANDBOXED_EXECUTION=true``.
+Without a working bubblewrap there is no local sandbox: code runs only if the user opted in with
+``ALLOW_UNSANDBOXED_EXECUTION=true`` (no home-made half sandbox: a bare ``unshare`` left the host's
+files, secrets and Docker socket in view).
 
-When the agent runs as root and the workspace belongs to another user, the program runs as that
-user, so the user owns what it writes.
+The program never runs as root (root's processes escape the process limit): when the agent runs
+as root, it runs as the workspace's owner, so the user owns what it writes, or, for a root-owned
+workspace, as ``nobody`` on an id-mapped workspace (``idmap.py``), so root owns what it writes.
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from autogpt.sandbox import idmap
 from autogpt.sandbox.base import (
+    TMP_SIZE_MB,
     ExecRequest,
     ExecResult,
     Limits,
@@ -38,11 +44,10 @@ from autogpt.sandbox.base import (
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["bubblewrap", "unshare", "unsandboxed"]
+Kind = Literal["bubblewrap", "unsandboxed"]
 
 MOUNT_POINT = "/workspace"
-UNSHARE_FLAGS = ("--user", "--map-root-user", "--net", "--pid", "--fork", "--mount-proc")
-"""A new user, network, PID and mount namespace: no network, no view of host processes."""
+BWRAP_NAMESPACES = ("--unshare-all", "--unshare-user", "--disable-userns")
 
 ETC_SECRETS = (
     "shadow",
@@ -82,6 +87,8 @@ class LocalProbe:
     """The best isolation that works here, or ``None`` (refuse)."""
     reason: str
     """Why this kind (what is missing), for the user."""
+    as_nobody: bool = False
+    """As root: run a root-owned workspace's programs as ``nobody`` (an id-mapped mount works)."""
 
 
 def system_python() -> str | None:
@@ -154,10 +161,14 @@ def prlimit_args(limits: Limits, *, nproc: bool = True) -> list[str]:
 class LocalBackend:
     """Runs programs under the best local isolation found by :func:`probe_local`."""
 
-    def __init__(self, kind: Kind, *, python: str | None = None) -> None:
+    def __init__(
+        self, kind: Kind, *, python: str | None = None, as_nobody: bool = False
+    ) -> None:
         self.kind: Kind = kind
         self.name = kind
         self.python = python or system_python() or "python3"
+        self.as_nobody = as_nobody
+        self._mapped: dict[Path, idmap.IdMappedWorkspace] = {}
         self._base: list[str] | None = None
         self._lock = threading.Lock()
 
@@ -171,10 +182,8 @@ class LocalBackend:
 
     def _build_bwrap_base(self) -> list[str]:
         bwrap = shutil.which("bwrap") or "bwrap"
-        args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
-        if os.geteuid() == 0:
-            args += ["--cap-drop", "ALL"]
-        args += ["--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
+        args = [bwrap, *BWRAP_NAMESPACES, "--die-with-parent", "--new-session"]
+        args += ["--cap-drop", "ALL", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
         for entry in sorted(os.listdir("/")):
             if entry in ("bin", "sbin") or entry.startswith("lib"):
                 path = Path("/", entry)
@@ -191,8 +200,16 @@ class LocalBackend:
         prefix = self._python_prefix()
         if prefix:
             args += ["--ro-bind", prefix, prefix]
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
-        return args
+        size = str(TMP_SIZE_MB * 1024 * 1024)
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm"]
+        args += ["--remount-ro", "/dev", "--size", size, "--tmpfs", "/tmp"]
+        return [*args, "--symlink", "/tmp", "/var/tmp"]
+
+    def _id_mapped(self, workspace: Path) -> idmap.IdMappedWorkspace:
+        with self._lock:
+            if workspace not in self._mapped:
+                self._mapped[workspace] = idmap.IdMappedWorkspace(self.python, workspace)
+            return self._mapped[workspace]
 
     def _python_prefix(self) -> str | None:
         """The install prefix of a python3 outside the bound system directories, if any."""
@@ -210,21 +227,21 @@ class LocalBackend:
         if self.kind == "bubblewrap":
             limits = prlimit_args(request.limits)
             bind = ["--bind", str(request.workspace), MOUNT_POINT, "--chdir", MOUNT_POINT]
-            return [*self._bwrap_base(), *bind, *limits, *program], None
-        if self.kind == "unshare":
-            unshare = shutil.which("unshare") or "unshare"
-            ns = [unshare, *UNSHARE_FLAGS, "--kill-child", "--"]
-            return [*ns, *prlimit_args(request.limits), *program], request.workspace
+            # The root stays read-only (after the workspace's mount point is made in it).
+            bwrap = [*self._bwrap_base(), *bind, "--remount-ro", "/"]
+            if self.as_nobody and _run_as(request.workspace) == (None, None):
+                bwrap = self._id_mapped(request.workspace).wrap(bwrap)
+            return [*bwrap, *limits, *program], Path("/")
         # Unsandboxed (opted in): the process limit would count all the user's processes.
         return [*prlimit_args(request.limits, nproc=False), *program], request.workspace
 
     # --- running ----------------------------------------------------------------------------
 
     def run(self, request: ExecRequest) -> ExecResult:
-        argv, cwd = self.argv(request)
         user, group = _run_as(request.workspace)
         home = "/tmp" if self.kind == "bubblewrap" else str(request.workspace)
         try:
+            argv, cwd = self.argv(request)
             outcome = run_process(
                 argv,
                 env=sandbox_env(home),
@@ -252,7 +269,10 @@ class LocalBackend:
         )
 
     def close(self) -> None:
-        pass
+        with self._lock:
+            mapped, self._mapped = list(self._mapped.values()), {}
+        for holder in mapped:
+            holder.close()
 
 
 def _run_as(workspace: Path) -> tuple[int | None, int | None]:
@@ -293,25 +313,37 @@ def probe_local(*, allow_unsandboxed: bool, workspace: Path | None = None) -> Lo
     user, group = _run_as(workspace) if workspace is not None else (None, None)
     as_user = {"user": user, "group": group, "extra_groups": []} if user is not None else {}
     if shutil.which("bwrap"):
-        why = _try(
-            ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
-            **as_user,
-        )
+        bwrap = ["bwrap", *BWRAP_NAMESPACES, "--die-with-parent", "--ro-bind", "/", "/", "true"]
+        why = _try(bwrap, **as_user)
+        if why is None and os.geteuid() == 0 and user is None:
+            return _probe_as_nobody(bwrap, workspace)
         if why is None:
             return LocalProbe("bubblewrap", "bubblewrap works")
         problems.append(f"bubblewrap does not work here ({why})")
     else:
         problems.append("bubblewrap is not installed")
-    if shutil.which("unshare"):
-        why = _try(
-            ["unshare", *UNSHARE_FLAGS, "true"],
-            **as_user,
-        )
-        if why is None:
-            return LocalProbe("unshare", "; ".join(problems))
-        problems.append(f"unshare does not work here ({why})")
-    else:
-        problems.append("unshare is not installed")
     if allow_unsandboxed:
         return LocalProbe("unsandboxed", "; ".join(problems))
     return LocalProbe(None, "; ".join(problems))
+
+
+def _probe_as_nobody(bwrap: list[str], workspace: Path | None) -> LocalProbe:
+    """As root: can a root-owned workspace be id-mapped for ``nobody``? Else say what is lost."""
+    python = system_python() or "python3"
+    with tempfile.TemporaryDirectory(prefix="autogpt-idmap-") as scratch:
+        target = workspace if workspace is not None and workspace.is_dir() else Path(scratch)
+        mapped = idmap.IdMappedWorkspace(python, target)
+        try:
+            why = _try(mapped.wrap(bwrap), cwd="/")
+        except OSError as exc:
+            why = str(exc)
+        finally:
+            mapped.close()
+    if why is None:
+        return LocalProbe("bubblewrap", "bubblewrap works", as_nobody=True)
+    log.warning("the sandbox cannot drop root here: %s", why)
+    return LocalProbe(
+        "bubblewrap",
+        f"bubblewrap works, but as root (an id-mapped workspace failed: {why}), so "
+        "EXECUTE_PIDS_LIMIT does not hold",
+    )

@@ -57,7 +57,6 @@ def status_line(label: str, result: ExecResult) -> str:
     where = {
         "docker": "Docker",
         "bubblewrap": "local sandbox",
-        "unshare": "user namespace",
         "unsandboxed": "unsandboxed",
     }.get(result.backend, result.backend)
     took = f"{result.duration:.1f} s, {where}"
@@ -77,7 +76,8 @@ def status_line(label: str, result: ExecResult) -> str:
     if result.exit_code is not None and result.exit_code > 128:
         text += f", killed by signal {result.exit_code - 128}"
     if _memory_error(result):
-        text += f"; it ran out of memory (limit {result.memory_limit_mb} MB)"
+        scope = "" if result.backend == "docker" else " per process"
+        text += f"; it ran out of memory (limit {result.memory_limit_mb} MB{scope})"
     return text + "."
 
 

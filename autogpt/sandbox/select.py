@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RESOURCE_KEY = "sandbox"
+INSTALL_HINT = (
+    "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) or Docker, or set "
+    "ALLOW_UNSANDBOXED_EXECUTION=true to run code without isolation."
+)
 
 LOCAL_WORDS: dict[Kind, str] = {
     "bubblewrap": "in the local sandbox (bubblewrap)",
-    "unshare": (
-        "in a network-less user namespace (unshare; bubblewrap missing) — files outside the "
-        "workspace are visible to it"
-    ),
     "unsandboxed": "UNSANDBOXED on this machine (ALLOW_UNSANDBOXED_EXECUTION=true)",
 }
 
@@ -42,7 +42,7 @@ class BackendChoice:
     name: Literal["docker", "local", "off"]
     reason: str
     local_kind: Kind | None = None
-    """For ``local``: how isolated (bubblewrap, unshare, unsandboxed)."""
+    """For ``local``: bubblewrap, or unsandboxed (opted in)."""
 
     @property
     def available(self) -> bool:
@@ -86,21 +86,14 @@ class Executor:
             raise SandboxUnavailable(choice.reason)
         return self._backend
 
-    def local(self) -> LocalBackend:
-        """The local sandbox (for shell commands), whatever runs Python."""
-        with self._lock:
-            return self._local_backend()
-
     def _local_backend(self) -> LocalBackend:
         if self._local is None:
             probe = self._probe_local()
             if probe.kind is None:
                 raise SandboxUnavailable(
-                    f"No sandbox is available to run commands ({probe.reason}). Install "
-                    "bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or set "
-                    "ALLOW_UNSANDBOXED_EXECUTION=true to run them without isolation."
+                    f"No sandbox is available to run code ({probe.reason}). {INSTALL_HINT}"
                 )
-            self._local = LocalBackend(probe.kind)
+            self._local = LocalBackend(probe.kind, as_nobody=probe.as_nobody)
         return self._local
 
     def _probe_local(self) -> LocalProbe:
@@ -158,13 +151,19 @@ class Executor:
             probe = self._probe_local()
             return BackendChoice(
                 "off",
-                f"{why}, and no local sandbox ({probe.reason}): Python code cannot run. Install "
-                "bubblewrap or Docker, or set ALLOW_UNSANDBOXED_EXECUTION=true.",
+                f"{why}, and no local sandbox ({probe.reason}): code cannot run. {INSTALL_HINT}",
             )
         self._backend = local
         words = LOCAL_WORDS[local.kind]
-        weaker = " — weaker isolation than Docker" if local.kind == "bubblewrap" else ""
-        return BackendChoice("local", f"{why}: Python runs {words}{weaker}.", local.kind)
+        if local.kind == "bubblewrap":
+            s = self.settings
+            words += (
+                f" — weaker isolation than Docker (memory {s.execute_memory_limit_mb} MB per "
+                f"process, {s.execute_pids_limit} processes, timeout {s.execute_timeout:g} s)"
+            )
+            if self._probe_local().reason != "bubblewrap works":
+                words += f"; {self._probe_local().reason}"
+        return BackendChoice("local", f"{why}: Python runs {words}.", local.kind)
 
     # --- lifetime -------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
+from tests.sandbox.conftest import path_without
 from tests.support.model_script import autogpt_reply
 from tests.support.system import need
 
@@ -46,3 +47,24 @@ def test_execution_off_removes_the_commands_from_the_prompt(model_server, tmp_pa
     assert done.returncode == 0, done.stdout
     assert "execute_python_file" not in model_server.requests[0].messages[0]["content"]
     assert "not available" in model_server.requests[1].messages[-1]["content"]
+
+
+def test_without_bubblewrap_or_docker_code_is_refused_and_the_run_goes_on(model_server, tmp_path,
+                                                                         workspace):
+    """bubblewrap hidden from PATH, Docker unreachable: no weaker sandbox is used instead."""
+    write_profile(tmp_path)
+    model_server.script([
+        autogpt_reply("execute_python_code", {"name": "leak.py",
+                                              "code": "print(open('/etc/shadow').read())"}),
+        autogpt_reply("task_complete", {"reason": "done"}),
+    ])
+    done = run_agent(model_server, "-c", "-l", "4", "-y", env=agent_env(
+        model_server, DOCKER_HOST="unix:///nonexistent/docker.sock", EXECUTION_BACKEND="auto",
+        PATH=path_without(tmp_path, "bwrap")))
+    assert done.returncode == 0, done.stdout
+    assert "bubblewrap is not installed" in done.stdout
+    assert "apt-get install bubblewrap" in done.stdout
+    result = model_server.requests[1].messages[-1]["content"]
+    assert "apt-get install bubblewrap" in result and "root:" not in result
+    assert not (workspace / "leak.py").exists()
+    assert "Traceback" not in done.stderr

@@ -81,6 +81,26 @@ def bwrap_ready() -> None:
     )
 
 
+def path_without(tmp_path: Path, *names: str) -> str:
+    """A PATH: one directory of links to every program on the current PATH except ``names``."""
+    shadow = tmp_path / ("path-without-" + "-".join(names))
+    shadow.mkdir(parents=True, exist_ok=True)
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        if not os.path.isdir(folder):
+            continue
+        for entry in os.scandir(folder):
+            link = shadow / entry.name
+            if entry.name not in names and not link.exists() and os.access(entry.path, os.X_OK):
+                link.symlink_to(entry.path)
+    return str(shadow)
+
+
+def hide_from_path(env: pytest.MonkeyPatch, tmp_path: Path, *names: str) -> None:
+    """Make ``names`` uninstalled as far as PATH goes (every other program stays)."""
+    env.setenv("PATH", path_without(tmp_path, *names))
+    assert all(shutil.which(name) is None for name in names)
+
+
 Factory = Callable[..., CommandContext]
 
 

@@ -1,10 +1,10 @@
-"""The local sandbox's own guarantees and its fallbacks (bubblewrap → unshare → refuse)."""
+"""The local sandbox's own guarantees, and what happens without it (refuse, or opted-in bare)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -12,19 +12,7 @@ from autogpt.commands import code
 from autogpt.commands.registry import Registry
 from autogpt.sandbox.local import etc_masks
 from autogpt.sandbox.select import executor
-from tests.sandbox.conftest import Factory
-from tests.support.system import need
-
-REAL_WHICH = shutil.which
-
-
-def hide_tools(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
-    """Make ``names`` look uninstalled to the sandbox code (the real binaries stay)."""
-
-    def which(cmd: str, *args: object, **kwargs: object) -> str | None:
-        return None if cmd in names else REAL_WHICH(cmd, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr("autogpt.sandbox.local.shutil.which", which)
+from tests.sandbox.conftest import Factory, hide_from_path
 
 
 def test_etc_secrets_are_masked(make_ctx: Factory, bwrap_ready: None) -> None:
@@ -50,36 +38,31 @@ def test_etc_masks_cover_unreadable_files() -> None:
         assert "/etc/shadow" in files
 
 
-def test_without_bubblewrap_it_falls_back_to_unshare_and_says_files_are_visible(
-    make_ctx: Factory, env: pytest.MonkeyPatch
+def test_without_bubblewrap_or_docker_code_is_refused_with_the_install_hint(
+    make_ctx: Factory, env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    need(REAL_WHICH("unshare") is not None, "unshare (util-linux) is not installed")
-    hide_tools(env, "bwrap")
-    env.setenv("OPENAI_API_KEY", "sk-agent-secret-123")
+    """bubblewrap hidden from PATH (every other program stays): no home-made half sandbox runs
+    the code, which would otherwise read /etc/shadow, the agent's .env and write into /etc."""
+    hide_from_path(env, tmp_path, "bwrap")
     ctx = make_ctx("auto")
     env.setenv("DOCKER_HOST", f"unix://{ctx.workspace.root.parent}/no-engine.sock")
+    registry = Registry.from_modules([code])
     choice = executor(ctx).choice()
-    assert choice.name == "local" and choice.local_kind == "unshare"
-    assert "files outside the workspace are visible" in choice.reason
-    source = (
-        "import os, socket\n"
-        "print(sorted(os.environ))\n"
-        "print(open('/proc/1/environ', 'rb').read())\n"
-        "try:\n"
-        "    socket.create_connection(('1.1.1.1', 53), timeout=1)\n"
-        "    print('CONNECTED')\n"
-        "except OSError as exc:\n"
-        "    print('no network', type(exc).__name__)\n"
-    )
-    result = code.execute_python_code(ctx, source, "ns.py")
-    assert "no network" in result
-    assert "agent-secret" not in result and "OPENAI" not in result
+    assert choice.name == "off"
+    assert "bubblewrap is not installed" in choice.reason
+    assert "apt-get install bubblewrap" in choice.reason
+    assert "ALLOW_UNSANDBOXED_EXECUTION=true" in choice.reason
+    source = "print(open('/etc/shadow').read())\nopen('/etc/autogpt-was-here', 'w')\n"
+    answer = registry.dispatch("execute_python_code", {"code": source, "name": "leak.py"}, ctx)
+    assert not answer.ok and "apt-get install bubblewrap" in answer.text
+    assert not os.path.exists("/etc/autogpt-was-here")
+    assert not (ctx.workspace.root / "leak.py").exists()
 
 
-def test_without_any_isolation_it_refuses_and_says_how_to_opt_in(
-    make_ctx: Factory, env: pytest.MonkeyPatch
+def test_without_bubblewrap_the_local_backend_refuses_and_says_how_to_opt_in(
+    make_ctx: Factory, env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    hide_tools(env, "bwrap", "unshare")
+    hide_from_path(env, tmp_path, "bwrap")
     ctx = make_ctx("local")
     registry = Registry.from_modules([code])
     choice = executor(ctx).choice()
@@ -93,8 +76,10 @@ def test_without_any_isolation_it_refuses_and_says_how_to_opt_in(
     assert [spec.name for spec in registry.available(ctx)] == []
 
 
-def test_opting_in_runs_unsandboxed_and_says_so(make_ctx: Factory, env: pytest.MonkeyPatch) -> None:
-    hide_tools(env, "bwrap", "unshare")
+def test_opting_in_runs_unsandboxed_and_says_so(
+    make_ctx: Factory, env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    hide_from_path(env, tmp_path, "bwrap")
     env.setenv("OPENAI_API_KEY", "sk-agent-secret-123")
     ctx = make_ctx("local", allow_unsandboxed_execution=True)
     choice = executor(ctx).choice()
@@ -104,13 +89,7 @@ def test_opting_in_runs_unsandboxed_and_says_so(make_ctx: Factory, env: pytest.M
     assert "agent-secret" not in result
 
 
-@pytest.mark.parametrize("kind", ["bwrap", "unshare"])
-def test_each_local_kind_runs_a_trivial_script_fast(
-    make_ctx: Factory, env: pytest.MonkeyPatch, kind: str
-) -> None:
-    need(REAL_WHICH(kind) is not None, f"{kind} is not installed")
-    if kind == "unshare":
-        hide_tools(env, "bwrap")
+def test_bubblewrap_runs_a_trivial_script_fast(make_ctx: Factory, bwrap_ready: None) -> None:
     ctx = make_ctx("local")
     code.execute_python_code(ctx, "print('warm')\n", "warm.py")
     started = time.monotonic()
