@@ -16,7 +16,7 @@ from pydantic import Field
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import command
 from autogpt.errors import CommandError
-from autogpt.web.untrusted import for_terminal, mark_untrusted
+from autogpt.web.untrusted import for_terminal, mark_untrusted, quote
 
 SNIPPET_CHARS = 300
 MAX_RESULTS = 20
@@ -88,7 +88,7 @@ def download_file(
                 response, limit, url=url, sink=out.write, progress=progress.update
             )
             size = out.tell()
-            kind = response.headers.get("content-type", "unknown type").split(";")[0]
+            kind = response.headers.get("content-type", "unknown")
         if truncated:
             raise CommandError(
                 f"download of {for_terminal(url)} stopped: larger than DOWNLOAD_MAX_BYTES "
@@ -99,7 +99,10 @@ def download_file(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     ctx.notify(f"Downloaded {size} bytes to {ctx.workspace.relative(path)}")
-    return f"Downloaded {url} to {ctx.workspace.relative(path)} ({size} bytes, {kind})."
+    where = ctx.workspace.relative(path)
+    return f"Downloaded {quote(url, 300)} to {where} ({size} bytes).\n" + mark_untrusted(
+        url, "", meta=[("Content-Type", kind)]
+    )
 
 
 class _Progress:

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from autogpt.config.proxy import proxy_for, redact
 from autogpt.errors import CommandError
-from autogpt.web.untrusted import for_terminal
+from autogpt.web.untrusted import for_terminal, quote
 from autogpt.web.urlguard import UrlGuard
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ def _send(
 
 def raise_for_status(url: str, response: httpx2.Response) -> None:
     if response.status_code >= 400:
-        phrase = response.reason_phrase or ""
+        phrase = quote(response.reason_phrase or "", 100)  # the server chose it
         raise CommandError(
             f"{for_terminal(url)} answered HTTP {response.status_code} {phrase}".rstrip()
         )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from autogpt.config.proxy import proxy_for, redact
 from autogpt.errors import CommandError
 from autogpt.web.fetch import Route, open_response, raise_for_status, read_capped
-from autogpt.web.untrusted import clean_text, for_terminal
+from autogpt.web.untrusted import clean_text, for_terminal, quote
 
 if TYPE_CHECKING:
     from autogpt.config.settings import Settings
@@ -123,7 +123,7 @@ def _google(query: str, num: int, settings: Settings, route: Route) -> list[Sear
                 reason = json.loads(body)["error"]["message"]
             except (ValueError, KeyError, TypeError):
                 reason = r.reason_phrase
-            raise CommandError(f"Google answered HTTP {r.status_code}: {for_terminal(reason)}")
+            raise CommandError(f"Google answered HTTP {r.status_code}: {quote(str(reason))}")
     data = _json(body, "Google")
     return [
         SearchResult(
