@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from autogpt.config.proxy import proxy_for, redact
 from autogpt.errors import CommandError
-from autogpt.web.untrusted import for_terminal, quote
+from autogpt.web.untrusted import for_terminal, quote, without_secrets
 from autogpt.web.urlguard import UrlGuard
 
 if TYPE_CHECKING:
@@ -96,10 +96,11 @@ def open_response(
                 return
             target = urljoin(str(response.url), location.strip())
             current = route.guard.check(
-                target, via_proxy=route.proxy(target) is not None, redirected_from=str(response.url)
+                target, via_proxy=route.proxy(target) is not None,
+                redirected_from=without_secrets(str(response.url)),
             )
             params = None  # they are part of the first URL only
-        raise CommandError(f"{for_terminal(url)}: more than {MAX_REDIRECTS} redirects")
+        raise CommandError(f"{_shown(url)}: more than {MAX_REDIRECTS} redirects")
 
 
 def fetch(url: str, route: Route, *, max_bytes: int) -> Fetched:
@@ -147,11 +148,11 @@ def read_capped(
             if len(chunk) > room or (size >= max_bytes and total and total > max_bytes):
                 return b"".join(parts), True
             if deadline is not None and time.monotonic() > deadline:
-                raise CommandError(f"timed out reading {for_terminal(url)}: the answer is too slow")
+                raise CommandError(f"timed out reading {_shown(url)}: the answer is too slow")
     except httpx2.TimeoutException:
-        raise CommandError(f"timed out reading {for_terminal(url)}") from None
+        raise CommandError(f"timed out reading {_shown(url)}") from None
     except httpx2.HTTPError as exc:
-        raise CommandError(f"reading {for_terminal(url)} failed: {_reason(exc)}") from None
+        raise CommandError(f"reading {_shown(url)} failed: {_reason(exc)}") from None
     return b"".join(parts), False
 
 
@@ -196,7 +197,7 @@ def _send(
 ) -> httpx2.Response:
     import httpx2
 
-    url = for_terminal(str(request.url))
+    url = _shown(str(request.url))
     via = f" through proxy {redact(proxy)}" if proxy else ""
     try:
         return client.send(request, stream=True)
@@ -228,8 +229,12 @@ def raise_for_status(url: str, response: httpx2.Response) -> None:
     if response.status_code >= 400:
         phrase = quote(response.reason_phrase or "", 100)  # the server chose it
         raise CommandError(
-            f"{for_terminal(url)} answered HTTP {response.status_code} {phrase}".rstrip()
+            f"{_shown(url)} answered HTTP {response.status_code} {phrase}".rstrip()
         )
+
+
+def _shown(url: str) -> str:
+    return for_terminal(without_secrets(url))
 
 
 def _reason(exc: BaseException) -> str:

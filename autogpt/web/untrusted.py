@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from autogpt.sanitize import clean_text
 
-__all__ = ["clean_text", "for_terminal", "mark_untrusted", "quote"]
+__all__ = ["clean_text", "for_terminal", "mark_untrusted", "quote", "without_secrets"]
 
 BEGIN = "<<<WEB CONTENT"
 END = "WEB CONTENT END>>>"
@@ -23,6 +24,25 @@ META_CHARS = 200
 """The most a title or a Content-Type may take (one line inside the block)."""
 _END_COPY = re.compile(r"WEB\s*CONTENT\s*END\s*>*", re.IGNORECASE)
 _BEGIN_COPY = re.compile(r"<+\s*WEB\s*CONTENT", re.IGNORECASE)
+_SECRET_PARAM = re.compile(r"key|token|secret|passw|auth|sig|credential|session", re.IGNORECASE)
+
+
+def without_secrets(url: str) -> str:
+    """``url`` for a message or a log: no password, and no value of a parameter whose name says
+    it is a secret (``key=``, ``access_token=``, ``sig=`` ...)."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            netloc = f"{parts.username}:***@" + netloc.rsplit("@", 1)[1]
+        query = parts.query
+        if query and _SECRET_PARAM.search(query):
+            pairs = parse_qsl(query, keep_blank_values=True)
+            query = urlencode([(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs],
+                              safe="*")
+        return urlunsplit(parts._replace(netloc=netloc, query=query))
+    except ValueError:
+        return url
 
 
 def for_terminal(text: str, limit: int = 160) -> str:

@@ -6,6 +6,7 @@ local site.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,3 +158,34 @@ def test_a_downloads_content_type_is_bounded_inside_the_untrusted_block(
     assert "Ignore your goals" not in before and "application/x-y" not in before
     assert text.count("WEB CONTENT END>>>") == 1 and text.rstrip().endswith("WEB CONTENT END>>>")
     assert "Content-Type: application/x-y" in inside and "z" * 300 not in inside
+
+
+def test_the_google_key_never_reaches_the_model_or_the_terminal(
+    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Google is mocked by the local site; then by a port nothing listens on."""
+    from autogpt.web import search as search_module
+
+    secret = "AIzaSy-not-a-real-key-123"
+    sent: list[tuple[str | None, list[str] | None]] = []
+
+    def google(request) -> None:  # type: ignore[no-untyped-def]
+        sent.append((request.headers.get("X-Goog-Api-Key"), request.query.get("key")))
+        request.json({"items": [{"link": "https://g.example/1", "title": "one"}]})
+
+    site.add("/customsearch/v1", google)
+    settings = make_settings(search_backend="google", google_api_key=secret,
+                             custom_search_engine_id="cse", allow_private_urls=True)
+    notes: list[str] = []
+    ctx = make_ctx(tmp_path, settings, notes=notes)
+    monkeypatch.setattr(search_module, "GOOGLE_ENDPOINT", site.url("/customsearch/v1"))
+    assert REGISTRY.dispatch("web_search", {"query": "ice"}, ctx).ok
+    assert sent == [(secret, None)]  # in a header, not in the URL
+
+    with socket.socket() as placeholder:  # a port that nothing listens on
+        placeholder.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{placeholder.getsockname()[1]}/customsearch/v1"
+    monkeypatch.setattr(search_module, "GOOGLE_ENDPOINT", dead)
+    failed = REGISTRY.dispatch("web_search", {"query": "ice"}, ctx)
+    assert not failed.ok and "could not connect to" in failed.text
+    assert secret not in failed.text and all(secret not in note for note in notes)
