@@ -1,0 +1,84 @@
+"""Chromium stays behind the agent's guard proxy: its control traffic, its own background
+requests, WebRTC and other local clients of the guard proxy — with the real headless Chromium.
+
+The public internet is stood in for by the local site; ``site.test`` resolves only inside the
+recording proxy (the user's proxy here).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from autogpt.commands.context import RunResources
+from autogpt.web.page import read_page
+from tests.support.proxy_server import RecordingProxy
+from tests.web.conftest import make_ctx, make_settings, need_chromium
+from tests.web.site import JS_TEXT, Site
+
+
+def test_selenium_talks_to_chromedriver_without_the_users_proxy(
+    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's HTTP_PROXY (with a password) is in the environment and NO_PROXY is not: the
+    page goes through the proxy, Selenium's requests to chromedriver on localhost never do."""
+    need_chromium()
+    resources = RunResources()
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
+        with_password = proxy.url.replace("://", "://me:pw@")
+        for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
+            monkeypatch.setenv(name, with_password)
+        monkeypatch.delenv("NO_PROXY")
+        monkeypatch.delenv("no_proxy")
+        ctx = make_ctx(tmp_path, make_settings(http_proxy=with_password), resources=resources)
+        try:
+            page = read_page(ctx, site.proxied_url("/js"))
+        finally:
+            resources.close_all()
+    assert page.via == "browser" and JS_TEXT in page.text
+    assert ("GET", site.proxied_url("/js")) in proxy.seen
+    control = [t for _, t in proxy.seen if "localhost" in t or "127.0.0.1" in t]
+    assert control == []
+
+
+def test_webrtc_sends_no_stun_packet_past_the_proxy(
+    tmp_path: Path, site: Site, browser_resources: RunResources
+) -> None:
+    """A page asks for a STUN server on 127.0.0.1 (a UDP port the test listens on): nothing
+    may arrive, since UDP cannot pass the guard proxy."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.settimeout(0.2)
+        received: list[bytes] = []
+        done = threading.Event()
+
+        def listen() -> None:
+            while not done.is_set():
+                try:
+                    received.append(listener.recv(2048))
+                except TimeoutError:
+                    continue
+
+        thread = threading.Thread(target=listen, daemon=True)
+        thread.start()
+        stun = f"stun:127.0.0.1:{listener.getsockname()[1]}"
+        site.page("/rtc", f"""<html><body><p id="t">WebRTC page.</p><script>
+            const pc = new RTCPeerConnection({{iceServers: [{{urls: "{stun}"}}]}});
+            pc.createDataChannel("x");
+            pc.onicecandidate = e => {{ document.getElementById("t").textContent +=
+                e.candidate ? " candidate" : " gathered"; }};
+            pc.createOffer().then(offer => pc.setLocalDescription(offer)).then(
+                () => {{ document.getElementById("t").textContent += " started"; }});
+            </script></body></html>""")
+        settings = make_settings(allow_private_urls=True)
+        ctx = make_ctx(tmp_path, settings, resources=browser_resources)
+        try:
+            page = read_page(ctx, site.url("/rtc"))
+        finally:
+            done.set()
+            thread.join()
+    assert "WebRTC page. started" in page.text  # the script did run
+    assert received == []
