@@ -68,6 +68,7 @@ def download_file(
     filename: Annotated[str, Field(description="where to save it in the workspace")],
 ) -> str:
     """Download a file from the web into the workspace."""
+    from autogpt.web.deadline import Deadline
     from autogpt.web.fetch import Route, open_response, raise_for_status, read_capped
     from autogpt.web.page import check_url
 
@@ -80,12 +81,14 @@ def download_file(
     route.guard.check(url, via_proxy=route.proxy(url) is not None)  # before touching the disk
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    deadline = Deadline(ctx.settings.download_timeout, "DOWNLOAD_TIMEOUT")
     try:
-        with os.fdopen(fd, "wb") as out, open_response(url, route) as response:
+        with os.fdopen(fd, "wb") as out, open_response(url, route, deadline=deadline) as response:
             raise_for_status(url, response)
             progress = _Progress(ctx, url)
             _, truncated = read_capped(
-                response, limit, url=url, sink=out.write, progress=progress.update
+                response, limit, url=url, sink=out.write, progress=progress.update,
+                deadline=deadline,
             )
             size = out.tell()
             kind = response.headers.get("content-type", "unknown")

@@ -7,6 +7,7 @@ local site.
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -189,3 +190,18 @@ def test_the_google_key_never_reaches_the_model_or_the_terminal(
     failed = REGISTRY.dispatch("web_search", {"query": "ice"}, ctx)
     assert not failed.ok and "could not connect to" in failed.text
     assert secret not in failed.text and all(secret not in note for note in notes)
+
+
+def test_a_trickling_download_stops_at_its_deadline_and_leaves_nothing(
+    tmp_path: Path, site: Site
+) -> None:
+    """One byte a second (the site's /trickle): the download ends near DOWNLOAD_TIMEOUT."""
+    settings = make_settings(allow_downloads=True, allow_private_urls=True, download_timeout=2)
+    ctx = make_ctx(tmp_path, settings)
+    began = time.monotonic()
+    result = REGISTRY.dispatch("download_file", {"url": site.url("/trickle"), "filename": "t"},
+                               ctx)
+    assert time.monotonic() - began < 6
+    assert result.text == (f"Error: timed out after 2 s reading {site.url('/trickle')} "
+                           "(DOWNLOAD_TIMEOUT): the server answers too slowly")
+    assert list(ctx.workspace.root.iterdir()) == []
