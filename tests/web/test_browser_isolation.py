@@ -82,3 +82,29 @@ def test_webrtc_sends_no_stun_packet_past_the_proxy(
             thread.join()
     assert "WebRTC page. started" in page.text  # the script did run
     assert received == []
+
+
+def test_the_guard_proxy_serves_only_its_browser(tmp_path: Path, site: Site) -> None:
+    """The browser reads through its guard proxy and the user's proxy (with a password); a plain
+    socket of the test, another local program, is refused by that same guard proxy, and the
+    user's proxy never sees a request, or its password, for it."""
+    need_chromium()
+    resources = RunResources()
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as upstream:
+        settings = make_settings(http_proxy=upstream.url.replace("://", "://me:pw@"))
+        ctx = make_ctx(tmp_path, settings, resources=resources)
+        try:
+            page = read_page(ctx, site.proxied_url("/hello"))
+            browser = resources.get("web.browser")
+            seen = len(upstream.seen)
+            port = int(browser.guard_proxy.url.rsplit(":", 1)[1])
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(f"GET {site.proxied_url('/secret')} HTTP/1.1\r\n"
+                             f"Host: site.test:{site.port}\r\n\r\n".encode())
+                answer = sock.recv(65536)
+        finally:
+            resources.close_all()
+    assert "Hello from the site" in page.text  # the browser itself is served
+    assert answer.startswith(b"HTTP/1.1 403 ")
+    assert len(upstream.seen) == seen and "/secret" not in site.hits
+    assert set(upstream.auth) == {"Basic bWU6cHc="}  # me:pw, only on the browser's requests
