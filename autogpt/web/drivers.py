@@ -54,7 +54,17 @@ CHROME_FLAGS = (
     # WebRTC sends UDP (STUN, media) past any proxy: to a local address or out of the network.
     # Only proxied traffic is allowed, and WebRTC has no UDP through an HTTP proxy.
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    # Chromium's own services (sign-in, component and model updates) ask even with the flags
+    # above; they are aimed at port 1, which no request may use (ERR_UNSAFE_PORT), so they fail
+    # inside the browser and reach no proxy. The search engine's preconnect: see the prefs.
+    "--gaia-url=http://127.0.0.1:1/",
+    "--component-updater=url-source=http://127.0.0.1:1/",
 )
+NO_SEARCH_ENGINE = {"template_url_data": {
+    "short_name": "none", "keyword": "none", "url": "http://127.0.0.1:1/?q={searchTerms}",
+    "synced_guid": "autogpt-no-search-engine",
+}}
+"""The browser's default search engine: none to preconnect to (the agent searches itself)."""
 _KEPT_OUT = re.compile(r"(^|_)(PROXY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)($|_)|^DATABASE_URL$",
                        re.IGNORECASE)
 CHROME_BINARIES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -141,6 +151,7 @@ def start_chrome(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tupl
         "download_restrictions": 3,
         "net.network_prediction_options": 2,  # no preconnects (to the search engine, links)
         "signin.allowed": False,
+        "default_search_provider_data": NO_SEARCH_ENGINE,
         "webrtc.ip_handling_policy": "disable_non_proxied_udp",
         "webrtc.multiple_routes_enabled": False,
         "webrtc.nonproxied_udp_enabled": False,

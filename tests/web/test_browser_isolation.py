@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,24 @@ def test_the_guard_proxy_serves_only_its_browser(tmp_path: Path, site: Site) -> 
     assert answer.startswith(b"HTTP/1.1 403 ")
     assert len(upstream.seen) == seen and "/secret" not in site.hits
     assert set(upstream.auth) == {"Basic bWU6cHc="}  # me:pw, only on the browser's requests
+
+
+def test_chromium_sends_no_requests_of_its_own(tmp_path: Path, site: Site) -> None:
+    """Sign-in, component updates, the search engine's preconnect: none of it reaches the guard
+    proxy. Everything that does is either refused (a problem it notes) or sent on to the user's
+    proxy (recorded), so those two together show all the browser asked for."""
+    need_chromium()
+    resources = RunResources()
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as upstream:
+        ctx = make_ctx(tmp_path, make_settings(http_proxy=upstream.url, https_proxy=upstream.url),
+                       resources=resources)
+        try:
+            page = read_page(ctx, site.proxied_url("/hello"))
+            time.sleep(5)  # Chromium's own requests come at start-up and a few seconds later
+            problems = resources.get("web.browser").guard_proxy.take_problems()
+        finally:
+            resources.close_all()
+    assert "Hello from the site" in page.text
+    assert [p.url for p in problems] == []
+    own = [t for _, t in upstream.seen if not t.startswith(f"http://site.test:{site.port}/")]
+    assert own == []
