@@ -267,6 +267,7 @@ def start_firefox(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tup
             options.set_preference(f"network.proxy.{key}_port", parts.port or 8080)
         options.set_preference("network.proxy.allow_hijacking_localhost", True)
     _no_proxy_for_the_driver(options)
+    options.set_preference("media.peerconnection.enabled", False)  # WebRTC: UDP past the proxy
     options.set_preference("browser.download.folderList", 2)
     options.set_preference("browser.download.dir", str(profile_dir))
     try:
