@@ -16,6 +16,7 @@ import pytest
 
 from autogpt.commands.context import RunResources
 from autogpt.web.page import read_page
+from autogpt.web.processes import browser_processes
 from tests.support.proxy_server import RecordingProxy
 from tests.web.conftest import make_ctx, make_settings, need_chromium
 from tests.web.site import JS_TEXT, Site
@@ -130,3 +131,24 @@ def test_chromium_sends_no_requests_of_its_own(tmp_path: Path, site: Site) -> No
     assert [p.url for p in problems] == []
     own = [t for _, t in upstream.seen if not t.startswith(f"http://site.test:{site.port}/")]
     assert own == []
+
+
+def test_the_browser_starts_without_the_agents_secrets_or_proxies_in_its_environment(
+    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need_chromium()
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-agent-secret-1")
+    monkeypatch.setenv("GOOGLE_API_KEY", "AIza-agent-secret-2")
+    monkeypatch.setenv("HTTP_PROXY", "http://me:proxy-secret-3@127.0.0.1:9")
+    resources = RunResources()
+    ctx = make_ctx(tmp_path, make_settings(allow_private_urls=True), resources=resources)
+    try:
+        read_page(ctx, site.url("/hello"))
+        browser = resources.get("web.browser")
+        environments = [Path(f"/proc/{pid}/environ").read_bytes()
+                        for pid in browser_processes(str(browser.profile_dir))]
+    finally:
+        resources.close_all()
+    assert len(environments) >= 2  # chromedriver and Chromium's processes
+    for environ in environments:
+        assert b"agent-secret" not in environ and b"proxy-secret" not in environ
