@@ -8,7 +8,7 @@ trafilatura) happen inside ``autogpt.web`` functions, so importing this module s
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
@@ -16,7 +16,10 @@ from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import command
 from autogpt.web.budget import cut_to_tokens
 from autogpt.web.extract import MAX_LINKS
-from autogpt.web.untrusted import mark_untrusted
+from autogpt.web.untrusted import mark_untrusted, quote
+
+if TYPE_CHECKING:
+    from autogpt.web.page import Page
 
 Url = Annotated[str, Field(description="http(s) URL of the page")]
 Question = Annotated[str, Field(description="what you want to learn from the page")]
@@ -32,11 +35,7 @@ def browse_website(ctx: CommandContext, url: Url, question: Question) -> str:
     answer = answer_question(ctx, text=page.text, question=question, source=page.final_url)
     links = "\n".join(f"- {link}" for link in page.links[:MAX_LINKS]) or "(none)"
     label = "Answer gathered from website" if answer.requests else "Text of the website"
-    tail = f"\n\nLinks:\n{links}"
-    head = _header(page.final_url, page.title, page.notes)
-    room = ctx.result_budget_tokens - ctx.count_tokens(head + tail) - 60
-    body = cut_to_tokens(f"{label}: {answer.text}", max(room, 50), ctx.count_tokens)
-    return _fit(ctx, head + mark_untrusted(page.final_url, body + tail))
+    return _result(ctx, page, f"{label}: {answer.text}", tail=f"\n\nLinks:\n{links}")
 
 
 @command(risk="network")
@@ -47,10 +46,7 @@ def get_text_summary(ctx: CommandContext, url: Url, question: Question) -> str:
 
     page = read_page(ctx, url)
     answer = answer_question(ctx, text=page.text, question=question, source=page.final_url)
-    head = _header(page.final_url, page.title, page.notes)
-    room = ctx.result_budget_tokens - ctx.count_tokens(head) - 60
-    body = cut_to_tokens(f"Result: {answer.text}", max(room, 50), ctx.count_tokens)
-    return _fit(ctx, head + mark_untrusted(page.final_url, body))
+    return _result(ctx, page, f"Result: {answer.text}")
 
 
 @command(risk="network")
@@ -60,16 +56,17 @@ def get_hyperlinks(ctx: CommandContext, url: Url) -> str:
 
     page = read_page(ctx, url, link_limit=None)
     lines = "\n".join(f"- {link}" for link in page.links) or "(the page has no links)"
-    head = _header(page.final_url, page.title, page.notes)
-    room = ctx.result_budget_tokens - ctx.count_tokens(head) - 60
-    body = cut_to_tokens(lines, max(room, 50), ctx.count_tokens, what="characters of links")
-    return _fit(ctx, head + mark_untrusted(page.final_url, body))
+    return _result(ctx, page, lines, what="characters of links")
 
 
-def _header(url: str, title: str, notes: list[str]) -> str:
-    head = f"Page: {url}" + (f" — {title}" if title else "") + "\n"
-    return head + "".join(f"Note: {note}\n" for note in notes)
-
-
-def _fit(ctx: CommandContext, text: str) -> str:
-    return cut_to_tokens(text, ctx.result_budget_tokens, ctx.count_tokens)
+def _result(
+    ctx: CommandContext, page: Page, body: str, *, tail: str = "", what: str = "characters"
+) -> str:
+    """Our notes, then the page's words in the untrusted block (its title too), the body cut so
+    that the whole fits the result budget and the block's end marker is always there."""
+    head = f"Page: {quote(page.final_url, 300)}\n" + "".join(f"Note: {n}\n" for n in page.notes)
+    meta = [("Title", page.title)]
+    frame = ctx.count_tokens(head + mark_untrusted(page.final_url, tail, meta=meta))
+    room = max(ctx.result_budget_tokens - frame - 10, 50)
+    body = cut_to_tokens(body, room, ctx.count_tokens, what=what)
+    return head + mark_untrusted(page.final_url, body + tail, meta=meta)

@@ -16,7 +16,7 @@ from pydantic import Field
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import command
 from autogpt.errors import CommandError
-from autogpt.web.untrusted import for_terminal, mark_untrusted
+from autogpt.web.untrusted import for_terminal, mark_untrusted, quote
 
 SNIPPET_CHARS = 300
 MAX_RESULTS = 20
@@ -68,6 +68,7 @@ def download_file(
     filename: Annotated[str, Field(description="where to save it in the workspace")],
 ) -> str:
     """Download a file from the web into the workspace."""
+    from autogpt.web.deadline import Deadline
     from autogpt.web.fetch import Route, open_response, raise_for_status, read_capped
     from autogpt.web.page import check_url
 
@@ -80,15 +81,17 @@ def download_file(
     route.guard.check(url, via_proxy=route.proxy(url) is not None)  # before touching the disk
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    deadline = Deadline(ctx.settings.download_timeout, "DOWNLOAD_TIMEOUT")
     try:
-        with os.fdopen(fd, "wb") as out, open_response(url, route) as response:
+        with os.fdopen(fd, "wb") as out, open_response(url, route, deadline=deadline) as response:
             raise_for_status(url, response)
             progress = _Progress(ctx, url)
             _, truncated = read_capped(
-                response, limit, url=url, sink=out.write, progress=progress.update
+                response, limit, url=url, sink=out.write, progress=progress.update,
+                deadline=deadline,
             )
             size = out.tell()
-            kind = response.headers.get("content-type", "unknown type").split(";")[0]
+            kind = response.headers.get("content-type", "unknown")
         if truncated:
             raise CommandError(
                 f"download of {for_terminal(url)} stopped: larger than DOWNLOAD_MAX_BYTES "
@@ -99,7 +102,10 @@ def download_file(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     ctx.notify(f"Downloaded {size} bytes to {ctx.workspace.relative(path)}")
-    return f"Downloaded {url} to {ctx.workspace.relative(path)} ({size} bytes, {kind})."
+    where = ctx.workspace.relative(path)
+    return f"Downloaded {quote(url, 300)} to {where} ({size} bytes).\n" + mark_untrusted(
+        url, "", meta=[("Content-Type", kind)]
+    )
 
 
 class _Progress:

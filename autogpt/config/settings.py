@@ -89,6 +89,7 @@ class Settings(BaseSettings):
     allow_private_urls: bool = False
     allow_downloads: bool = False
     download_max_bytes: int = Field(default=50_000_000, ge=1)
+    download_timeout: float = Field(default=300.0, gt=0)
 
     # --- code execution (issue D) ---
     execution_backend: Literal["auto", "docker", "local", "off"] = "auto"

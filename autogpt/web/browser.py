@@ -114,6 +114,8 @@ class Browser:
             if guard:
                 guard.close()
             raise
+        if guard:
+            guard.serve_only(driver.service.process.pid)
         proxies = {
             "http": settings.http_proxy or settings.all_proxy,
             "https": settings.https_proxy or settings.all_proxy,

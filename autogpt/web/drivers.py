@@ -4,12 +4,19 @@ The driver is looked for in this order: ``CHROMEDRIVER_PATH``, a system chromedr
 Manager, webdriver-manager; the first that starts Chromium wins, and if none does, every reason
 is given. The driver runs in its own session, so a Ctrl-C in the terminal reaches only the agent,
 which then closes the browser itself. Chromium gets ``--no-sandbox`` only when running as root.
+
+Selenium talks to the driver on localhost; that control traffic never goes through the user's
+proxy (Selenium would otherwise read ``HTTP_PROXY`` and send it there, password included), and the
+driver and the browser start without the proxy variables and the agent's secrets in their
+environment.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +51,22 @@ CHROME_FLAGS = (
     "--no-pings",
     "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,Translate,"
     "AutofillServerCommunication",
+    # WebRTC sends UDP (STUN, media) past any proxy: to a local address or out of the network.
+    # Only proxied traffic is allowed, and WebRTC has no UDP through an HTTP proxy.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    # Chromium's own services (sign-in, component and model updates) ask even with the flags
+    # above; they are aimed at port 1, which no request may use (ERR_UNSAFE_PORT), so they fail
+    # inside the browser and reach no proxy. The search engine's preconnect: see the prefs.
+    "--gaia-url=http://127.0.0.1:1/",
+    "--component-updater=url-source=http://127.0.0.1:1/",
 )
+NO_SEARCH_ENGINE = {"template_url_data": {
+    "short_name": "none", "keyword": "none", "url": "http://127.0.0.1:1/?q={searchTerms}",
+    "synced_guid": "autogpt-no-search-engine",
+}}
+"""The browser's default search engine: none to preconnect to (the agent searches itself)."""
+_KEPT_OUT = re.compile(r"(^|_)(PROXY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)($|_)|^DATABASE_URL$",
+                       re.IGNORECASE)
 CHROME_BINARIES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SYSTEM_DRIVERS = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
 
@@ -129,8 +151,13 @@ def start_chrome(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tupl
         "download_restrictions": 3,
         "net.network_prediction_options": 2,  # no preconnects (to the search engine, links)
         "signin.allowed": False,
+        "default_search_provider_data": NO_SEARCH_ENGINE,
+        "webrtc.ip_handling_policy": "disable_non_proxied_udp",
+        "webrtc.multiple_routes_enabled": False,
+        "webrtc.nonproxied_udp_enabled": False,
     })
     options.add_experimental_option("excludeSwitches", ["enable-automation"])
+    _no_proxy_for_the_driver(options)
     failures: list[str] = []
     for how, make_service in _chrome_services(settings, profile_dir):
         try:
@@ -149,6 +176,41 @@ def start_chrome(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tupl
     raise BrowserUnavailable(f"Chromium could not start ({browser}; " + "; ".join(failures) + ")")
 
 
+def _no_proxy_for_the_driver(options: Any) -> None:
+    """Selenium's requests to the driver (localhost) go direct, whatever HTTP_PROXY says."""
+    with warnings.catch_warnings():
+        # Deprecated for a ClientConfig, which webdriver.Chrome/Firefox do not take yet.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        options.ignore_local_proxy_environment_variables()
+
+
+def _direct(service_class: type) -> type:
+    """``service_class`` whose shutdown request to the driver skips the proxy variables too
+    (Selenium sends it with ``urllib``'s defaults, which read them)."""
+
+    class DirectService(service_class):  # type: ignore[misc, valid-type]
+        def send_remote_shutdown_command(self) -> None:
+            import time
+            import urllib.request
+
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            try:
+                opener.open(f"{self.service_url}/shutdown", timeout=10).close()
+            except OSError:  # URLError, a timeout: the driver is gone already
+                return
+            for _ in range(30):
+                if not self.is_connectable():
+                    break
+                time.sleep(1)
+
+    return DirectService
+
+
+def driver_environment() -> dict[str, str]:
+    """The agent's environment without proxy variables and secrets (API keys, tokens)."""
+    return {name: value for name, value in os.environ.items() if not _KEPT_OUT.search(name)}
+
+
 def _chrome_services(
     settings: Settings, profile_dir: Path
 ) -> Iterator[tuple[str, Callable[[], Any]]]:
@@ -159,7 +221,7 @@ def _chrome_services(
     marker = [f"--log-path={profile_dir / 'chromedriver.log'}", "--log-level=OFF"]
 
     def service(path: str | None) -> Any:
-        return Service(executable_path=path, service_args=marker,
+        return _direct(Service)(executable_path=path, service_args=marker, env=driver_environment(),
                        popen_kw={"start_new_session": True})
 
     def configured() -> Any:
@@ -204,10 +266,12 @@ def start_firefox(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tup
             options.set_preference(f"network.proxy.{key}", parts.hostname or "")
             options.set_preference(f"network.proxy.{key}_port", parts.port or 8080)
         options.set_preference("network.proxy.allow_hijacking_localhost", True)
+    _no_proxy_for_the_driver(options)
+    options.set_preference("media.peerconnection.enabled", False)  # WebRTC: UDP past the proxy
     options.set_preference("browser.download.folderList", 2)
     options.set_preference("browser.download.dir", str(profile_dir))
     try:
-        service = Service(popen_kw={"start_new_session": True})
+        service = _direct(Service)(env=driver_environment(), popen_kw={"start_new_session": True})
         return webdriver.Firefox(options=options, service=service), "geckodriver"
     except Exception as exc:
         raise BrowserUnavailable(f"Firefox could not start: {_short(exc)}") from None

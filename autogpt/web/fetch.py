@@ -6,12 +6,12 @@ anything is sent to it; without a proxy, the connection goes to the address the 
 local one for the connection. The proxy for each hop comes from the settings (``HTTP_PROXY``,
 ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``), not from whatever the process environment holds.
 Failures are one-line :class:`CommandError`\\s; a failure to reach a proxy names the proxy.
+Each read has an overall :class:`Deadline` (``deadline.py``), so a trickling server cannot hold it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,8 @@ from urllib.parse import urljoin
 
 from autogpt.config.proxy import proxy_for, redact
 from autogpt.errors import CommandError
-from autogpt.web.untrusted import for_terminal
+from autogpt.web.deadline import Deadline, bound_by
+from autogpt.web.untrusted import for_terminal, quote, without_secrets
 from autogpt.web.urlguard import UrlGuard
 
 if TYPE_CHECKING:
@@ -74,8 +75,11 @@ def open_response(
     *,
     params: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
+    deadline: Deadline | None = None,
 ) -> Iterator[httpx2.Response]:
-    """A streamed GET of ``url`` after its redirects, each hop checked by the guard."""
+    """A streamed GET of ``url`` after its redirects, each hop checked by the guard; all of it
+    before ``deadline`` (by default the route's timeout from now)."""
+    deadline = deadline or Deadline(route.timeout)
     clients: dict[str | None, httpx2.Client] = {}
     current = route.guard.check(url, via_proxy=route.proxy(url) is not None)
     with contextlib.ExitStack() as stack:
@@ -83,12 +87,13 @@ def open_response(
             proxy = route.proxy(current)
             client = clients.get(proxy)
             if client is None:
-                client = stack.enter_context(_client(proxy, route))
+                client = stack.enter_context(_client(proxy, route, deadline))
                 clients[proxy] = client
             request = client.build_request(
                 "GET", current, params=params, headers={"User-Agent": USER_AGENT, **(headers or {})}
             )
-            response = _send(client, request, proxy=proxy, timeout=route.timeout)
+            response = _send(client, request, proxy=proxy, timeout=route.timeout,
+                             deadline=deadline)
             stack.callback(response.close)
             location = response.headers.get("location")
             if response.status_code not in REDIRECT_STATUSES or not location:
@@ -96,16 +101,17 @@ def open_response(
                 return
             target = urljoin(str(response.url), location.strip())
             current = route.guard.check(
-                target, via_proxy=route.proxy(target) is not None, redirected_from=str(response.url)
+                target, via_proxy=route.proxy(target) is not None,
+                redirected_from=without_secrets(str(response.url)),
             )
             params = None  # they are part of the first URL only
-        raise CommandError(f"{for_terminal(url)}: more than {MAX_REDIRECTS} redirects")
+        raise CommandError(f"{_shown(url)}: more than {MAX_REDIRECTS} redirects")
 
 
 def fetch(url: str, route: Route, *, max_bytes: int) -> Fetched:
     """The body of ``url`` (at most ``max_bytes``; ``truncated`` says if more was left)."""
-    deadline = time.monotonic() + 2 * route.timeout
-    with open_response(url, route) as response:
+    deadline = Deadline(route.timeout, "BROWSE_PAGE_TIMEOUT")
+    with open_response(url, route, deadline=deadline) as response:
         raise_for_status(url, response)
         body, truncated = read_capped(response, max_bytes, url=url, deadline=deadline)
         return Fetched(
@@ -123,7 +129,7 @@ def read_capped(
     max_bytes: int,
     *,
     url: str,
-    deadline: float | None = None,
+    deadline: Deadline | None = None,
     sink: Callable[[bytes], None] | None = None,
     progress: Progress | None = None,
 ) -> tuple[bytes, bool]:
@@ -146,22 +152,23 @@ def read_capped(
                 progress(size, total)
             if len(chunk) > room or (size >= max_bytes and total and total > max_bytes):
                 return b"".join(parts), True
-            if deadline is not None and time.monotonic() > deadline:
-                raise CommandError(f"timed out reading {for_terminal(url)}: the answer is too slow")
     except httpx2.TimeoutException:
-        raise CommandError(f"timed out reading {for_terminal(url)}") from None
+        if deadline is not None and deadline.passed:
+            raise CommandError(_too_slow("reading", url, deadline)) from None
+        raise CommandError(f"timed out reading {_shown(url)}") from None
     except httpx2.HTTPError as exc:
-        raise CommandError(f"reading {for_terminal(url)} failed: {_reason(exc)}") from None
+        raise CommandError(f"reading {_shown(url)} failed: {_reason(exc)}") from None
     return b"".join(parts), False
 
 
-def _client(proxy: str | None, route: Route) -> httpx2.Client:
+def _client(proxy: str | None, route: Route, deadline: Deadline) -> httpx2.Client:
     import httpx2
 
     if proxy:  # the proxy resolves the name, from its own network
-        return httpx2.Client(proxy=proxy, trust_env=False, timeout=route.timeout,
-                             follow_redirects=False, http2=False)
-    return httpx2.Client(transport=_pinned_transport(route.guard), trust_env=False,
+        transport = httpx2.HTTPTransport(proxy=proxy, trust_env=False, http2=False)
+    else:
+        transport = _pinned_transport(route.guard)
+    return httpx2.Client(transport=bound_by(transport, deadline), trust_env=False,
                          timeout=route.timeout, follow_redirects=False)
 
 
@@ -192,11 +199,12 @@ def _pinned_transport(guard: UrlGuard) -> httpx2.BaseTransport:
 
 
 def _send(
-    client: httpx2.Client, request: httpx2.Request, *, proxy: str | None, timeout: float
+    client: httpx2.Client, request: httpx2.Request, *, proxy: str | None, timeout: float,
+    deadline: Deadline,
 ) -> httpx2.Response:
     import httpx2
 
-    url = for_terminal(str(request.url))
+    url = _shown(str(request.url))
     via = f" through proxy {redact(proxy)}" if proxy else ""
     try:
         return client.send(request, stream=True)
@@ -213,6 +221,8 @@ def _send(
             ) from None
         raise CommandError(f"timed out after {timeout:g} s connecting to {url}") from None
     except httpx2.TimeoutException:
+        if deadline.passed and deadline.setting:
+            raise CommandError(_too_slow("waiting for", str(request.url), deadline)) from None
         raise CommandError(f"timed out after {timeout:g} s waiting for {url}{via}") from None
     except httpx2.ConnectError as exc:
         if proxy:
@@ -226,10 +236,20 @@ def _send(
 
 def raise_for_status(url: str, response: httpx2.Response) -> None:
     if response.status_code >= 400:
-        phrase = response.reason_phrase or ""
+        phrase = quote(response.reason_phrase or "", 100)  # the server chose it
         raise CommandError(
-            f"{for_terminal(url)} answered HTTP {response.status_code} {phrase}".rstrip()
+            f"{_shown(url)} answered HTTP {response.status_code} {phrase}".rstrip()
         )
+
+
+def _too_slow(doing: str, url: str, deadline: Deadline) -> str:
+    setting = f" ({deadline.setting})" if deadline.setting else ""
+    return (f"timed out after {deadline.seconds:g} s {doing} {_shown(url)}{setting}: "
+            "the server answers too slowly")
+
+
+def _shown(url: str) -> str:
+    return for_terminal(without_secrets(url))
 
 
 def _reason(exc: BaseException) -> str:

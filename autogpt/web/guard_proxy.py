@@ -10,6 +10,9 @@ is left to Chromium (see ``uses_guard_proxy``).
 
 One request per client connection for plain HTTP (``Connection: close``), so a kept-alive
 connection can never carry a second, unchecked request; HTTPS is a checked ``CONNECT`` tunnel.
+It serves only the browser it was started for (:meth:`GuardProxy.serve_only`, ``peers.py``): any
+other local program, of this user or another, is refused before anything is sent for it, so it
+can neither use the agent's network position nor have the user's proxy password added for it.
 """
 
 from __future__ import annotations
@@ -18,18 +21,21 @@ import base64
 import contextlib
 import ipaddress
 import logging
+import os
 import select
 import socket
 import socketserver
 import ssl
 import struct
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from autogpt.config.proxy import redact
 from autogpt.errors import CommandError
+from autogpt.web import peers
 from autogpt.web.urlguard import UrlRefused, origin
 
 if TYPE_CHECKING:
@@ -42,6 +48,8 @@ HEAD_LIMIT = 64 * 1024
 CONNECT_SECONDS = 15.0
 IDLE_SECONDS = 120.0
 KEEP_PROBLEMS = 50
+TREE_SECONDS = 2.0
+"""How long the browser's list of processes is trusted before it is read again."""
 _HOP_HEADERS = ("connection", "keep-alive", "proxy-connection", "proxy-authorization", "te",
                 "trailer", "upgrade")
 
@@ -66,6 +74,9 @@ class GuardProxy:
         self.route = route
         self._problems: list[Problem] = []
         self._lock = threading.Lock()
+        self._root: int | None = None
+        self._tree: tuple[float, list[int]] = (0.0, [])
+        self._last: int | None = None
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.guard_proxy = self
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -76,6 +87,34 @@ class GuardProxy:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def serve_only(self, root_pid: int) -> None:
+        """Serve the connections of ``root_pid`` (the browser's driver) and of the processes
+        below it, and nobody else's. Until this is called, every client is refused."""
+        self._root = root_pid
+        self._tree = (0.0, [])
+
+    def serves(self, client: tuple[str, int], server: tuple[str, int]) -> bool:
+        """Whether the connection from ``client`` comes from the browser's process tree."""
+        if not peers.can_check():
+            return True
+        found = peers.socket_of(client, server)
+        if self._root is None or found is None or found[0] != os.getuid():
+            return False
+        inode = found[1]
+        if self._last is not None and peers.holder(inode, [self._last])[0] is not None:
+            if time.monotonic() - self._tree[0] < TREE_SECONDS:
+                return True  # the process that held the last one, still of the tree
+        for fresh in (False, True):
+            read_at, pids = self._tree
+            if fresh or time.monotonic() - read_at >= TREE_SECONDS:
+                pids = peers.tree(self._root)
+                self._tree = (time.monotonic(), pids)
+            pid, hidden = peers.holder(inode, pids)
+            if pid is not None:
+                self._last = pid
+                return True
+        return hidden  # the sandbox hides a browser process's files: same user is all we know
 
     def take_problems(self) -> list[Problem]:
         """The requests refused or failed since the last call, oldest first."""
@@ -116,6 +155,9 @@ class _Handler(socketserver.BaseRequestHandler):
         client: socket.socket = self.request
         client.settimeout(IDLE_SECONDS)
         with contextlib.suppress(OSError):
+            if not self.server.guard_proxy.serves(client.getpeername(), client.getsockname()):
+                log.warning("guard proxy: refused a client that is not the agent's browser")
+                return respond(client, 403, "this proxy serves only the agent's own browser")
             self._handle(client)
 
     def _handle(self, client: socket.socket) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from autogpt.errors import CommandError
 from autogpt.web.extract import MAX_LINKS, Link, decode_html, extract
 from autogpt.web.fetch import Route, fetch
-from autogpt.web.untrusted import clean_text, for_terminal
+from autogpt.web.untrusted import clean_text, for_terminal, quote
 
 if TYPE_CHECKING:
     from autogpt.commands.context import CommandContext
@@ -109,8 +109,8 @@ def _read_http(url: str, route: Route, began: float) -> Page:
     notes = [f"only the first {MAX_PAGE_BYTES} bytes were read"] if fetched.truncated else []
     if kind and not kind.startswith(_HTML_TYPES + _TEXT_TYPES) and not kind.endswith("+xml"):
         raise CommandError(
-            f"{for_terminal(url)} is {kind} ({len(fetched.body)} bytes), not a web page; "
-            "download_file can save it when downloads are allowed"
+            f"{for_terminal(url)} is {quote(kind, 100)} ({len(fetched.body)} bytes), not a web "
+            "page; download_file can save it when downloads are allowed"
         )
     html = decode_html(fetched.body, fetched.content_type)
     if kind.startswith(_TEXT_TYPES):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from autogpt.config.proxy import proxy_for, redact
 from autogpt.errors import CommandError
 from autogpt.web.fetch import Route, open_response, raise_for_status, read_capped
-from autogpt.web.untrusted import clean_text, for_terminal
+from autogpt.web.untrusted import clean_text, for_terminal, quote, without_secrets
 
 if TYPE_CHECKING:
     from autogpt.config.settings import Settings
@@ -92,8 +92,8 @@ def _searxng(query: str, num: int, settings: Settings, route: Route) -> list[Sea
     with open_response(url, route, params=params, headers={"Accept": "application/json"}) as r:
         if r.status_code == 403:
             raise CommandError(
-                f"SearXNG at {root} refused format=json (HTTP 403); enable json under "
-                "search.formats in its settings.yml"
+                f"SearXNG at {without_secrets(root)} refused format=json (HTTP 403); enable json "
+                "under search.formats in its settings.yml"
             )
         raise_for_status(url, r)
         data = _json(read_capped(r, MAX_ANSWER_BYTES, url=url)[0], "SearXNG")
@@ -110,20 +110,18 @@ def _google(query: str, num: int, settings: Settings, route: Route) -> list[Sear
     key = settings.google_api_key.get_secret_value() if settings.google_api_key else ""
     if not key or not settings.custom_search_engine_id:
         raise CommandError("GOOGLE_API_KEY and CUSTOM_SEARCH_ENGINE_ID must both be set")
-    params = {
-        "key": key,
-        "cx": settings.custom_search_engine_id,
-        "q": query,
-        "num": max(1, min(num, 10)),
-    }
-    with open_response(GOOGLE_ENDPOINT, route, params=params) as r:
+    params = {"cx": settings.custom_search_engine_id, "q": query, "num": max(1, min(num, 10))}
+    # The key goes in a header (Google's X-Goog-Api-Key system parameter), never in the URL:
+    # URLs end up in error messages, logs and proxy logs.
+    headers = {"X-Goog-Api-Key": key}
+    with open_response(GOOGLE_ENDPOINT, route, params=params, headers=headers) as r:
         body = read_capped(r, MAX_ANSWER_BYTES, url=GOOGLE_ENDPOINT)[0]
         if r.status_code >= 400:
             try:
                 reason = json.loads(body)["error"]["message"]
             except (ValueError, KeyError, TypeError):
                 reason = r.reason_phrase
-            raise CommandError(f"Google answered HTTP {r.status_code}: {for_terminal(reason)}")
+            raise CommandError(f"Google answered HTTP {r.status_code}: {quote(str(reason))}")
     data = _json(body, "Google")
     return [
         SearchResult(

@@ -1,5 +1,5 @@
 """A local web site for the web tests: pages that need JavaScript, GBK and Big5 pages, a slow
-page, redirects, a SearXNG-style and a Google-style search API, downloads.
+page, a trickling one, redirects, a SearXNG-style and a Google-style search API, downloads.
 
 The public internet is unreachable here; this site stands in for it. Reach it as
 ``http://127.0.0.1:<port>`` (``url``), or as ``http://site.test:<port>`` through a
@@ -131,6 +131,7 @@ class Site:
         self.add("/slow", _slow)
         self.add("/redirect", lambda r: r.redirect(r.query.get("to", ["/hello"])[0]))
         self.add("/loop", lambda r: r.redirect("/loop"))
+        self.add("/trickle", trickle)
 
 
 def _slow(request: _Request) -> None:
@@ -185,3 +186,25 @@ class _Request(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def trickle(request: _Request) -> None:
+    """One byte a second for a minute: of the head (``?part=head``) or of the body. Each read
+    is quick; the whole answer never ends in time."""
+    head_first = request.query.get("part", ["body"])[0] == "head"
+    head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 60\r\n"
+            b"Connection: close\r\n")
+    try:
+        if head_first:
+            request.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        else:
+            request.wfile.write(head + b"\r\n")
+        request.wfile.flush()
+        for _ in range(60):
+            if request.site.closing.wait(1):
+                break
+            request.wfile.write(b"X-Slow: 1\r\n" if head_first else b"x")
+            request.wfile.flush()
+    except OSError:
+        pass  # the client gave up, as it should
+    request.close_connection = True

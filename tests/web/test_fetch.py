@@ -7,6 +7,7 @@ recording proxy (a host that no guard can see as local).
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -105,3 +106,18 @@ def test_without_a_proxy_the_connection_goes_to_the_address_the_guard_checked(
     got = fetch(site.proxied_url("/hello"), allowed, max_bytes=10_000)
     assert b"Hello from the site" in got.body
     assert got.final_url == site.proxied_url("/hello")
+
+
+@pytest.mark.parametrize("part", ["head", "body"])
+def test_a_trickling_server_is_cut_off_at_the_overall_deadline(site: Site, part: str) -> None:
+    """One byte a second: no single read ever waits long, the answer never ends. The read
+    stops near BROWSE_PAGE_TIMEOUT (well before three times it)."""
+    url = site.url(f"/trickle?part={part}")
+    began = time.monotonic()
+    with pytest.raises(CommandError) as failed:
+        fetch(url, _route(allow_private_urls=True, browse_page_timeout=2), max_bytes=10_000)
+    assert time.monotonic() - began < 6
+    assert str(failed.value) == (
+        f"timed out after 2 s {'waiting for' if part == 'head' else 'reading'} {url} "
+        "(BROWSE_PAGE_TIMEOUT): the server answers too slowly"
+    )

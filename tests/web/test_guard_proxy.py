@@ -4,7 +4,9 @@ checked address, the user's proxy with its credentials."""
 from __future__ import annotations
 
 import base64
+import os
 import socket
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +22,7 @@ from tests.web.site import Site
 @contextmanager
 def guard_proxy(**settings: object) -> Iterator[GuardProxy]:
     proxy = GuardProxy(Route.from_settings(make_settings(**settings)))
+    proxy.serve_only(os.getpid())  # the test's own sockets stand in for the browser
     try:
         yield proxy
     finally:
@@ -118,3 +121,22 @@ def test_a_socks5_proxy_that_refuses_the_password_is_named(site: Site) -> None:
     assert answer.startswith(b"HTTP/1.1 502 ")
     assert "refused the user name and password" in str(problem.error)
     assert "wrong" not in str(problem.error)
+
+
+def test_a_client_outside_the_browsers_process_tree_is_refused_and_gets_no_password(
+        site: Site) -> None:
+    """Bound to another process (a stand-in browser), the proxy refuses the test's socket before
+    anything reaches the user's proxy: no request, no Proxy-Authorization for it."""
+    with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as upstream, \
+            subprocess.Popen(["sleep", "30"]) as browser:
+        try:
+            with guard_proxy(http_proxy=upstream.url.replace("://", "://agent:pw@")) as proxy:
+                proxy.serve_only(browser.pid)
+                answer = send(proxy, f"GET {site.proxied_url('/hello')} HTTP/1.1\r\n"
+                                     f"Host: site.test:{site.port}\r\n\r\n")
+                tunnel = send(proxy, f"CONNECT site.test:{site.port} HTTP/1.1\r\n\r\n")
+        finally:
+            browser.kill()
+    assert answer.startswith(b"HTTP/1.1 403 ") and b"only the agent's own browser" in answer
+    assert tunnel.startswith(b"HTTP/1.1 403 ")
+    assert upstream.seen == [] and upstream.auth == [] and site.hits == []

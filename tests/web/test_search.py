@@ -38,7 +38,7 @@ def _searxng(request: _Request) -> None:
 
 
 def _google(request: _Request) -> None:
-    assert request.query["key"] == ["g-key"] and request.query["cx"] == ["cse-id"]
+    assert request.headers["X-Goog-Api-Key"] == "g-key" and request.query["cx"] == ["cse-id"]
     request.json(
         {
             "items": [
