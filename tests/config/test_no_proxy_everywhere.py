@@ -3,6 +3,7 @@ browser's guard proxy. ``NO_PROXY=localhost,127.0.0.0/8,::1`` must send all of t
 
 from __future__ import annotations
 
+import os
 import socket
 
 from autogpt.config.settings import Settings
@@ -49,6 +50,7 @@ def test_cidr_no_proxy_sends_model_page_search_and_browser_traffic_direct(env) -
         page = fetch(site.url("/hello"), Route.from_settings(settings), max_bytes=100_000)
         found = search(settings, "ice cream", 3)
         guard = GuardProxy(Route.from_settings(settings))
+        guard.serve_only(os.getpid())  # the test's own socket stands in for the browser
         try:
             browsed = _through_guard(guard, site.url("/secret"))
         finally:
