@@ -140,12 +140,14 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     journal = Journal(folder, secrets_to_hide=secrets)
     state = loaded.state if loaded else RunState(tool_mode=bool(options.tool_mode))
     state.costs.budget = options.budget
+    window_start = _window_start(args, loaded)
     if loaded is None:
         journal.append("session_start", profile=profile.to_dict(), options=vars(options),
                        workspace=str(workspace.root), model=models.main.name)
         save_workspace_snapshot(folder, workspace)
     else:
-        journal.append("resumed", cycle=state.cycle, options=vars(options))
+        journal.append("resumed", cycle=state.cycle, options=vars(options),
+                       window_start=window_start)
         if loaded.interrupted_command:
             console.warn(f"Command {loaded.interrupted_command} was interrupted; the model is "
                          "told and decides what to do.")
@@ -178,7 +180,8 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     _attach_memory(agent, settings, client, console, wipe=args.wipe_memory)
     try:
         outcome, code = run(agent, continuous_limit=options.continuous_limit if options.continuous
-                            else 0, on_cycle_end=lambda: _snapshot(journal, state, options))
+                            else 0, window_start=window_start,
+                            on_cycle_end=lambda: _snapshot(journal, state, options))
     finally:
         ctx.resources.close_all()
     _snapshot(journal, state, options, outcome=outcome.kind)
@@ -196,6 +199,17 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     if code != 0 and outcome.kind not in ("user_exit",):
         console.dim(f"Resume with: python -m autogpt --resume {journal.session_id}")
     return code
+
+
+def _window_start(args: argparse.Namespace, loaded: resuming.LoadedSession | None) -> int:
+    """Where the continuous limit counts from: a run that ended at its limit is resumed with a
+    fresh window (of the same size, or of ``-l``); one that was stopped otherwise (Ctrl-C, a
+    kill, the model unavailable) goes on with the rest of its window."""
+    if loaded is None:
+        return 0
+    if args.continuous_limit or loaded.last_outcome == "limit":
+        return loaded.state.cycle
+    return loaded.window_start
 
 
 def _snapshot(journal: Journal, state: RunState, options: RunOptions,

@@ -31,16 +31,19 @@ EXIT_CODES = {
 }
 
 
-def run(agent: Agent, *, continuous_limit: int = 0,
+def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
         on_cycle_end: Callable[[], None] | None = None) -> tuple[Outcome, int]:
-    """Run cycles until something ends the run; returns the outcome and the exit code."""
+    """Run cycles until something ends the run; returns the outcome and the exit code.
+
+    The continuous limit counts cycles from ``window_start``: 0 for a new session, the cycle a
+    resume started at when the last run ended at its limit (a fresh window)."""
     state = agent.state
     if not state.started:
         state.started = time.time()
     exit_code: int | None = None
     try:
         while True:
-            if continuous_limit and state.cycle >= continuous_limit:
+            if continuous_limit and state.cycle - window_start >= continuous_limit:
                 outcome = Outcome("limit", f"Continuous limit of {continuous_limit} reached")
                 break
             outcome = agent.step()
