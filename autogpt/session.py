@@ -26,6 +26,7 @@ from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import Registry
 from autogpt.config import proxy
 from autogpt.config.ai_profile import AIProfile
+from autogpt.config.launcher import resume_command
 from autogpt.config.settings import Settings, load_settings
 from autogpt.errors import UsageError
 from autogpt.journal import resume as resuming
@@ -185,8 +186,9 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     finally:
         ctx.resources.close_all()
     _snapshot(journal, state, options, outcome=outcome.kind)
+    resume = resume_command(journal.session_id)
     report = write_report(folder, profile=profile, outcome=outcome, state=state,
-                          workspace=workspace, exit_code=code)
+                          workspace=workspace, exit_code=code, resume=resume)
     journal.close()
     console.stop_spinner()
     if outcome.kind == "finished":
@@ -197,7 +199,7 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
         console.warn(f"Stopped ({outcome.kind}): {outcome.reason}")
     console.dim(f"Report: {report}")
     if code != 0 and outcome.kind not in ("user_exit",):
-        console.dim(f"Resume with: python -m autogpt --resume {journal.session_id}")
+        console.dim(f"Resume with: {resume}")
     return code
 
 
