@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from autogpt import shutdown
 from autogpt.agent.cycle import Agent
 from autogpt.agent.events import Notice
 from autogpt.agent.outcome import Outcome
@@ -42,6 +43,7 @@ def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
         state.started = time.time()
     exit_code: int | None = None
     try:
+        shutdown.release()  # a stop that came while the session was set up ends it here
         while True:
             if continuous_limit and state.cycle - window_start >= continuous_limit:
                 outcome = Outcome("limit", f"Continuous limit of {continuous_limit} reached")
@@ -62,8 +64,13 @@ def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
     except EOFError:
         outcome = Outcome("input_closed", "Input closed (end of file); the run is saved.")
     except KeyboardInterrupt:
-        agent.show(Notice("Interrupted.", "warn"))
-        outcome = Outcome("interrupted", "Interrupted by Ctrl-C; the run is saved.")
+        stop = shutdown.received()
+        if stop is None:
+            agent.show(Notice("Interrupted.", "warn"))
+            outcome = Outcome("interrupted", "Interrupted by Ctrl-C; the run is saved.")
+        else:  # SIGTERM, SIGHUP, stdout closed: the same clean stop, its own status
+            outcome = Outcome(stop.kind, stop.reason)  # type: ignore[arg-type]
+            exit_code = stop.exit_code
     if exit_code is None:
         exit_code = EXIT_CODES.get(outcome.kind, EXIT_STOPPED)
     agent.journal.append("end", outcome=outcome.kind, reason=outcome.reason,
