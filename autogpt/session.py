@@ -138,7 +138,7 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                                        schema_tokens=len(schemas) // 3)
     client = OpenAIModelClient(settings, on_wait=_wait_notice(console))
 
-    shutdown.hold()  # until the run loop starts: from here on a stop must end in a report
+    shutdown.hold()  # from here on a stop ends a cycle (or the run, before one) with a report
     journal = Journal(folder, secrets_to_hide=secrets)
     state = loaded.state if loaded else RunState(tool_mode=bool(options.tool_mode))
     state.costs.budget = options.budget
@@ -186,7 +186,6 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                             on_cycle_end=lambda: _snapshot(journal, state, options))
     finally:
         ctx.resources.close_all()
-    shutdown.hold()  # a signal or a lost stdout from here on must not cut the saving short
     _snapshot(journal, state, options, outcome=outcome.kind)
     resume = resume_command(journal.session_id)
     report = write_report(folder, profile=profile, outcome=outcome, state=state,

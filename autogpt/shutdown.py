@@ -16,6 +16,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -71,19 +73,25 @@ def install() -> None:
 
 
 def hold() -> None:
-    """Until :func:`release`, a stop is recorded but raises nothing: while the session is being
-    set up (its journal exists, the run loop that saves it has not started), and once the run is
-    over (saving it, the report and the last lines must not be cut short)."""
+    """From now on a stop is recorded but raises nothing (except in :func:`raising`): once the
+    session's journal exists, only a cycle may be cut short by one, not the saving."""
     global _holding
     _holding = True
 
 
-def release() -> None:
-    """Stops raise again; one that came while held is raised now."""
+@contextmanager
+def raising() -> Iterator[None]:
+    """Stops raise inside the block (one that came while held is raised on entry), and are held
+    again after it, whichever way it is left: so the code that handles the end of a cycle, and
+    of the run, is never cut short by one."""
     global _holding
     _holding = False
-    if _received is not None:
-        raise Shutdown(_received)
+    try:
+        if _received is not None:
+            raise Shutdown(_received)
+        yield
+    finally:
+        _holding = True
 
 
 def _on_signal(signum: int, frame: Any) -> None:

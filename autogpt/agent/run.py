@@ -43,12 +43,12 @@ def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
         state.started = time.time()
     exit_code: int | None = None
     try:
-        shutdown.release()  # a stop that came while the session was set up ends it here
         while True:
             if continuous_limit and state.cycle - window_start >= continuous_limit:
                 outcome = Outcome("limit", f"Continuous limit of {continuous_limit} reached")
                 break
-            outcome = agent.step()
+            with shutdown.raising():  # a stop ends a cycle; between cycles it waits
+                outcome = agent.step()
             if on_cycle_end:
                 on_cycle_end()
             if outcome.kind != "continue":
@@ -64,13 +64,15 @@ def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
     except EOFError:
         outcome = Outcome("input_closed", "Input closed (end of file); the run is saved.")
     except KeyboardInterrupt:
-        stop = shutdown.received()
-        if stop is None:
+        outcome = Outcome("interrupted", "Interrupted by Ctrl-C; the run is saved.")
+        if shutdown.received() is None:
             agent.show(Notice("Interrupted.", "warn"))
-            outcome = Outcome("interrupted", "Interrupted by Ctrl-C; the run is saved.")
-        else:  # SIGTERM, SIGHUP, stdout closed: the same clean stop, its own status
-            outcome = Outcome(stop.kind, stop.reason)  # type: ignore[arg-type]
-            exit_code = stop.exit_code
+    stop = shutdown.received()
+    if stop is not None and outcome.kind in ("interrupted", "input_closed"):
+        # SIGTERM, SIGHUP, stdout closed: the stop of Ctrl-C, its own status (a closed terminal
+        # also ends the input: the hang-up is what happened)
+        outcome = Outcome(stop.kind, stop.reason)  # type: ignore[arg-type]
+        exit_code = stop.exit_code
     if exit_code is None:
         exit_code = EXIT_CODES.get(outcome.kind, EXIT_STOPPED)
     agent.journal.append("end", outcome=outcome.kind, reason=outcome.reason,

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.e2e.harness import agent_env, run_agent, write_profile
+from tests.e2e.harness import agent_env, run_agent, spawn_agent, write_profile
 from tests.support.model_script import autogpt_reply
 from tests.support.model_server import ModelServer
 
@@ -104,6 +104,22 @@ def test_sighup_during_a_model_request_saves_reports_and_exits_129(
     assert done.returncode == 0, done.stdout
     assert second.requests[0].messages == box["request"]
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\n"
+
+
+def test_closing_the_terminal_at_the_prompt_saves_as_hangup(model_server, tmp_path, workspace):
+    """Manual mode on a pty; the terminal goes away while the agent waits for y/n: the kernel
+    sends SIGHUP, and input and output fail. Status hangup, not "input closed" or a crash."""
+    write_profile(tmp_path)
+    model_server.script([autogpt_reply("list_files", {"directory": "."})])
+    child = spawn_agent(model_server, "-y")
+    child.expect("Input:")
+    os.close(child.child_fd)  # what closing the terminal window does (pexpect.close would
+    child.child_fd = -1       # also send SIGINT)
+    _, status = os.waitpid(child.pid, 0)
+    child.terminated = True
+    assert os.waitstatus_to_exitcode(status) == 129
+    _assert_saved(tmp_path, "hangup", 129)
+    assert not any(e["type"] == "command_start" for e in _events(tmp_path))  # not authorised
 
 
 def _pipe_into(reader: list[str], server) -> tuple[subprocess.Popen, subprocess.Popen]:
