@@ -167,8 +167,9 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                  f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
                  f"{workspace.root}; session {journal.session_id}")
     if options.continuous:
+        left = options.continuous_limit - (state.cycle - window_start)
         console.warn("Continuous mode: commands run without asking. Use at your own risk"
-                     + (f"; it stops after {options.continuous_limit} cycles."
+                     + (f"; it stops after {left} {'more ' if loaded else ''}cycles."
                         if options.continuous_limit else "; no cycle limit (see -l)."))
     show = _with_sandbox_notice(Renderer(console, debug=args.debug), settings, ctx)
     agent = Agent(

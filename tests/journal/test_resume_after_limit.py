@@ -24,6 +24,7 @@ def test_resume_alone_goes_on_in_continuous_mode_for_the_same_window(
     second = model_server_factory(_append(3), _append(4))
     again = run_agent(second, "--resume", env=agent_env(second))
     assert again.returncode == 3, again.stdout
+    assert "it stops after 2 more cycles" in again.stdout
     assert "Continuous limit of 2 reached" in again.stdout
     assert _steps(workspace) == "".join(f"step {i}\n" for i in range(1, 5))
     assert "Input:" not in again.stdout  # continuous: nothing was asked
@@ -38,6 +39,7 @@ def test_a_limit_given_on_resume_is_the_new_window(model_server_factory, tmp_pat
     second = model_server_factory(*[_append(i) for i in range(3, 8)])
     again = run_agent(second, "--resume", "-l", "5", env=agent_env(second))
     assert again.returncode == 3, again.stdout
+    assert "it stops after 5 more cycles" in again.stdout
     assert "Continuous limit of 5 reached" in again.stdout
     assert _steps(workspace) == "".join(f"step {i}\n" for i in range(1, 8))
 

@@ -78,6 +78,7 @@ def test_sigterm_while_a_command_runs_saves_reports_and_exits_143(
     done = run_agent(second, "--resume", env=agent_env(second))
     assert done.returncode == 0, done.stdout
     assert "Command read_file was interrupted" in second.requests[0].messages[-1]["content"]
+    assert "it stops after 8 more cycles" in done.stdout  # the rest of its window of 10
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\n"
 
 
