@@ -63,12 +63,14 @@ def received() -> Stop | None:
 
 
 def install() -> None:
-    """Handle SIGTERM and SIGHUP, and guard stdout and stderr; once, from the main thread."""
+    """Handle SIGTERM and SIGHUP, and guard stdout and stderr; once, from the main thread. A
+    signal that was ignored when we started (``nohup`` ignores SIGHUP) stays ignored."""
     for signum in BY_SIGNAL:
-        signal.signal(signum, _on_signal)
-    if not isinstance(sys.stderr, GuardedStream):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _on_signal)
+    if sys.stderr is not None and not isinstance(sys.stderr, GuardedStream):
         sys.stderr = GuardedStream(sys.stderr, fallback=None)
-    if not isinstance(sys.stdout, GuardedStream):
+    if sys.stdout is not None and not isinstance(sys.stdout, GuardedStream):
         sys.stdout = GuardedStream(sys.stdout, fallback=sys.stderr)
 
 

@@ -189,3 +189,21 @@ def test_help_lists_the_exit_status_of_each_stop():
     shown = run_agent(None, "--help").stdout
     for status in ("130 Ctrl-C", "143 SIGTERM", "129 SIGHUP", "141 standard output closed"):
         assert status in " ".join(shown.split()), shown
+
+
+def test_under_nohup_a_hang_up_is_ignored(model_server_factory, tmp_path, workspace):
+    """``nohup autogpt ...``: SIGHUP was ignored when autogpt started, so the run goes on."""
+    write_profile(tmp_path)
+    box: dict = {}
+
+    def hang_up(record):
+        os.kill(box["proc"].pid, signal.SIGHUP)
+        return autogpt_reply("task_complete", {"reason": "done"})
+
+    server = model_server_factory(_append(1), hang_up)
+    box["proc"] = proc = subprocess.Popen(
+        ["nohup", sys.executable, "-m", "autogpt", *FLAGS], env=agent_env(server),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out + err
+    assert "Finished: done" in out
