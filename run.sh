@@ -36,6 +36,10 @@ if [ "$mode" = agent ]; then
         cp .env.template .env
         echo "Created .env from .env.template: put your OPENAI_API_KEY there (or enter it when asked)."
     fi
+    # Hints such as "Resume with: ..." name the command the user typed, not `python -m autogpt`.
+    case "$0" in */*) launcher=$0 ;; *) launcher=./$0 ;; esac
+    AUTOGPT_LAUNCHER=$(printf '%q' "$launcher")
+    export AUTOGPT_LAUNCHER
     exec "$PY" -m autogpt "$@"
 fi
 

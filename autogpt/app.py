@@ -11,6 +11,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from autogpt import shutdown
 from autogpt.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, AutogptError, UsageError
 from autogpt.ui.console import Console
 
@@ -18,6 +19,7 @@ log = logging.getLogger("autogpt")
 
 
 def run_app(args: argparse.Namespace) -> int:
+    shutdown.install()
     console = Console(debug=args.debug)
     error_log = Path("logs/error.log")
     try:
@@ -28,10 +30,12 @@ def run_app(args: argparse.Namespace) -> int:
         console.stop_spinner()
         console.error(exc.message)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before the run started (the run loop saves and reports)
+        stop = shutdown.received()
+        shutdown.hold()
         console.stop_spinner()
-        console.warn("Interrupted.")
-        return EXIT_INTERRUPTED
+        console.warn(f"{stop.what} before the run started." if stop else "Interrupted.")
+        return stop.exit_code if stop else EXIT_INTERRUPTED
     except EOFError:
         console.stop_spinner()
         console.error("Input closed before setup finished.")

@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings come from the environment and .env (see .env.template). Exit status: "
         "0 finished or exited by you, 1 internal error, 2 usage or configuration error, "
         "3 stopped before finishing (limit, budget, stuck, model unavailable, input closed), "
-        "130 Ctrl-C.",
+        "130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 standard output closed (| head); after "
+        "these four the run is saved and --resume continues it.",
     )
     p.add_argument("-c", "--continuous", action="store_true",
                    help="run without asking for authorisation (dangerous; see --continuous-limit)")

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from autogpt import logs
+from autogpt import logs, shutdown
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.cycle import Agent, ModelSetup
 from autogpt.agent.events import Event, Notice, Thinking
@@ -26,6 +26,7 @@ from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import Registry
 from autogpt.config import proxy
 from autogpt.config.ai_profile import AIProfile
+from autogpt.config.launcher import resume_command
 from autogpt.config.settings import Settings, load_settings
 from autogpt.errors import UsageError
 from autogpt.journal import resume as resuming
@@ -137,15 +138,18 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                                        schema_tokens=len(schemas) // 3)
     client = OpenAIModelClient(settings, on_wait=_wait_notice(console))
 
+    shutdown.hold()  # from here on a stop ends a cycle (or the run, before one) with a report
     journal = Journal(folder, secrets_to_hide=secrets)
     state = loaded.state if loaded else RunState(tool_mode=bool(options.tool_mode))
     state.costs.budget = options.budget
+    window_start = _window_start(args, loaded)
     if loaded is None:
         journal.append("session_start", profile=profile.to_dict(), options=vars(options),
                        workspace=str(workspace.root), model=models.main.name)
         save_workspace_snapshot(folder, workspace)
     else:
-        journal.append("resumed", cycle=state.cycle, options=vars(options))
+        journal.append("resumed", cycle=state.cycle, options=vars(options),
+                       window_start=window_start)
         if loaded.interrupted_command:
             console.warn(f"Command {loaded.interrupted_command} was interrupted; the model is "
                          "told and decides what to do.")
@@ -163,8 +167,9 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                  f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
                  f"{workspace.root}; session {journal.session_id}")
     if options.continuous:
+        left = options.continuous_limit - (state.cycle - window_start)
         console.warn("Continuous mode: commands run without asking. Use at your own risk"
-                     + (f"; it stops after {options.continuous_limit} cycles."
+                     + (f"; it stops after {left} {'more ' if loaded else ''}cycles."
                         if options.continuous_limit else "; no cycle limit (see -l)."))
     show = _with_sandbox_notice(Renderer(console, debug=args.debug), settings, ctx)
     agent = Agent(
@@ -178,12 +183,14 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     _attach_memory(agent, settings, client, console, wipe=args.wipe_memory)
     try:
         outcome, code = run(agent, continuous_limit=options.continuous_limit if options.continuous
-                            else 0, on_cycle_end=lambda: _snapshot(journal, state, options))
+                            else 0, window_start=window_start,
+                            on_cycle_end=lambda: _snapshot(journal, state, options))
     finally:
         ctx.resources.close_all()
     _snapshot(journal, state, options, outcome=outcome.kind)
+    resume = resume_command(journal.session_id)
     report = write_report(folder, profile=profile, outcome=outcome, state=state,
-                          workspace=workspace, exit_code=code)
+                          workspace=workspace, exit_code=code, resume=resume)
     journal.close()
     console.stop_spinner()
     if outcome.kind == "finished":
@@ -194,8 +201,19 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
         console.warn(f"Stopped ({outcome.kind}): {outcome.reason}")
     console.dim(f"Report: {report}")
     if code != 0 and outcome.kind not in ("user_exit",):
-        console.dim(f"Resume with: python -m autogpt --resume {journal.session_id}")
+        console.dim(f"Resume with: {resume}")
     return code
+
+
+def _window_start(args: argparse.Namespace, loaded: resuming.LoadedSession | None) -> int:
+    """Where the continuous limit counts from: a run that ended at its limit is resumed with a
+    fresh window (of the same size, or of ``-l``); one that was stopped otherwise (Ctrl-C, a
+    kill, the model unavailable) goes on with the rest of its window."""
+    if loaded is None:
+        return 0
+    if args.continuous_limit or loaded.last_outcome == "limit":
+        return loaded.state.cycle
+    return loaded.window_start
 
 
 def _snapshot(journal: Journal, state: RunState, options: RunOptions,

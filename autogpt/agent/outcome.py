@@ -7,7 +7,7 @@ from typing import Literal
 
 OutcomeKind = Literal[
     "continue", "finished", "user_exit", "limit", "budget", "stuck", "input_closed",
-    "interrupted", "model_unavailable", "error",
+    "interrupted", "terminated", "hangup", "output_closed", "model_unavailable", "error",
 ]
 
 

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from autogpt import shutdown
 from autogpt.agent.cycle import Agent
 from autogpt.agent.events import Notice
 from autogpt.agent.outcome import Outcome
@@ -31,19 +32,23 @@ EXIT_CODES = {
 }
 
 
-def run(agent: Agent, *, continuous_limit: int = 0,
+def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
         on_cycle_end: Callable[[], None] | None = None) -> tuple[Outcome, int]:
-    """Run cycles until something ends the run; returns the outcome and the exit code."""
+    """Run cycles until something ends the run; returns the outcome and the exit code.
+
+    The continuous limit counts cycles from ``window_start``: 0 for a new session, the cycle a
+    resume started at when the last run ended at its limit (a fresh window)."""
     state = agent.state
     if not state.started:
         state.started = time.time()
     exit_code: int | None = None
     try:
         while True:
-            if continuous_limit and state.cycle >= continuous_limit:
+            if continuous_limit and state.cycle - window_start >= continuous_limit:
                 outcome = Outcome("limit", f"Continuous limit of {continuous_limit} reached")
                 break
-            outcome = agent.step()
+            with shutdown.raising():  # a stop ends a cycle; between cycles it waits
+                outcome = agent.step()
             if on_cycle_end:
                 on_cycle_end()
             if outcome.kind != "continue":
@@ -59,8 +64,15 @@ def run(agent: Agent, *, continuous_limit: int = 0,
     except EOFError:
         outcome = Outcome("input_closed", "Input closed (end of file); the run is saved.")
     except KeyboardInterrupt:
-        agent.show(Notice("Interrupted.", "warn"))
         outcome = Outcome("interrupted", "Interrupted by Ctrl-C; the run is saved.")
+        if shutdown.received() is None:
+            agent.show(Notice("Interrupted.", "warn"))
+    stop = shutdown.received()
+    if stop is not None and outcome.kind in ("interrupted", "input_closed"):
+        # SIGTERM, SIGHUP, stdout closed: the stop of Ctrl-C, its own status (a closed terminal
+        # also ends the input: the hang-up is what happened)
+        outcome = Outcome(stop.kind, stop.reason)  # type: ignore[arg-type]
+        exit_code = stop.exit_code
     if exit_code is None:
         exit_code = EXIT_CODES.get(outcome.kind, EXIT_STOPPED)
     agent.journal.append("end", outcome=outcome.kind, reason=outcome.reason,

@@ -1,4 +1,5 @@
-"""Stuck detection: the same command, the same error, or an A-B-A-B ping-pong.
+"""Stuck detection: the same command, the same error, an A-B-A-B ping-pong, or commands that
+keep failing (each one different, none working: the model retrying with new arguments).
 
 First the model is told plainly (in the next prompt) and asked to change course; if the pattern
 persists for ``PERSIST_LIMIT`` more cycles, the run stops. One nudge per streak.
@@ -14,6 +15,7 @@ from typing import Any
 SAME_COMMAND_REPEATS = 3
 SAME_ERROR_REPEATS = 3
 PING_PONG_CYCLES = 6
+FAILURE_STREAK = 6
 PERSIST_LIMIT = 2
 
 
@@ -28,11 +30,14 @@ class StuckDetector:
     history: list[tuple[str, str | None]] = field(default_factory=list)
     warned: bool = False
     persisted: int = 0
+    failures: int = 0
+    """Commands that failed in a row; a streak of them is stuck whatever the commands were."""
 
     def observe(self, command: str, args: dict[str, Any], error: str | None) -> StuckVerdict:
         key = command + " " + json.dumps(args, sort_keys=True, ensure_ascii=False, default=str)
         self.history.append((key, error))
         self.history = self.history[-PING_PONG_CYCLES:]
+        self.failures = self.failures + 1 if error else 0
         pattern = self._pattern()
         if pattern is None:
             self.warned = False
@@ -62,6 +67,8 @@ class StuckDetector:
             tail = keys[-PING_PONG_CYCLES:]
             if a != b and all(k == (a if i % 2 == 0 else b) for i, k in enumerate(tail)):
                 return f"alternating between two commands ({_short(a)} / {_short(b)})"
+        if self.failures >= FAILURE_STREAK:
+            return f"the last {self.failures} commands all failed"
         return None
 
 

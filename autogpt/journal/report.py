@@ -34,11 +34,12 @@ def workspace_changes(folder: Path, workspace: Workspace) -> FileChanges | None:
 
 
 def write_report(folder: Path, *, profile: AIProfile, outcome: Outcome, state: RunState,
-                 workspace: Workspace, exit_code: int) -> Path:
+                 workspace: Workspace, exit_code: int, resume: str) -> Path:
+    """``resume``: the command that resumes this session, as the user would type it."""
     events = read_events(folder / JOURNAL).events
     text = render(events, profile=profile, outcome=outcome, state=state, exit_code=exit_code,
                   session_id=folder.name, workspace=workspace,
-                  changes=workspace_changes(folder, workspace))
+                  changes=workspace_changes(folder, workspace), resume=resume)
     path = folder / REPORT
     write_atomic(path, text)
     return path
@@ -57,7 +58,7 @@ def _file_lines(changes: FileChanges | None) -> list[str]:
 
 def render(events: list[dict[str, Any]], *, profile: AIProfile, outcome: Outcome,
            state: RunState, exit_code: int, session_id: str, workspace: Workspace,
-           changes: FileChanges | None = None) -> str:
+           changes: FileChanges | None = None, resume: str = "") -> str:
     commands: Counter[str] = Counter()
     failures: list[str] = []
     for event in events:
@@ -84,5 +85,5 @@ def render(events: list[dict[str, Any]], *, profile: AIProfile, outcome: Outcome
                      f"{usage.completion_tokens:,} completion tokens, ${usage.dollars:.4f}")
     lines.append(f"- total: ${state.costs.total:.4f}")
     if outcome.kind not in ("finished", "user_exit"):
-        lines += ["", "## Resume", f"`python -m autogpt --resume {session_id}`"]
+        lines += ["", "## Resume", f"`{resume or f'autogpt --resume {session_id}'}`"]
     return "\n".join(lines) + "\n"

@@ -37,6 +37,10 @@ class LoadedSession:
     end_reason: str = ""
     torn: bool = False
     interrupted_command: str | None = None
+    last_outcome: str | None = None
+    """How the last run ended (None: it was killed before it could say)."""
+    window_start: int = 0
+    """The cycle the last run's continuous-limit window began at."""
     events: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -101,8 +105,11 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
         elif kind == "end":
             loaded.end_reason = event.get("reason", "")
             loaded.finished = event.get("outcome") in FINISHED_OUTCOMES
+            loaded.last_outcome = event.get("outcome")
         elif kind == "resumed":
             loaded.finished = False
+            loaded.last_outcome = None
+            loaded.window_start = int(event.get("window_start", 0))
     if open_start is not None:
         name = open_start.get("command", "?")
         assistant = open_start["assistant"]

@@ -32,3 +32,33 @@ def test_changing_course_resets_the_streak():
     assert detector.warned
     assert detector.observe("read_file", {"filename": "x"}, None).nudge is None
     assert not detector.warned
+
+
+def _fail(detector: StuckDetector, command: str, arg: str = "x"):
+    return detector.observe(command, {"arg": arg}, f"Error: {command} {arg} failed")
+
+
+def test_commands_that_keep_failing_are_stuck_even_when_each_one_differs():
+    detector = StuckDetector()
+    verdicts = [_fail(detector, "a" if i % 2 == 0 else "b", str(i)) for i in range(8)]
+    assert all(v.nudge is None and v.stop is None for v in verdicts[:5])
+    assert verdicts[5].nudge and "failed" in verdicts[5].nudge
+    assert verdicts[6].stop is None
+    assert verdicts[7].stop and verdicts[7].stop.startswith("stuck:")
+
+
+def test_a_new_failing_command_after_the_nudge_does_not_start_the_streak_again():
+    """Ping-pong of two failing commands, nudged, then a third failing one: still stuck."""
+    detector = StuckDetector()
+    verdicts = [_fail(detector, "a" if i % 2 == 0 else "b") for i in range(7)]
+    assert verdicts[5].nudge and verdicts[6].nudge and verdicts[6].stop is None
+    assert _fail(detector, "c").stop
+
+
+def test_a_command_that_works_ends_the_failing_streak():
+    detector = StuckDetector()
+    for i in range(6):
+        _fail(detector, "a" if i % 2 == 0 else "b", str(i))
+    assert detector.warned
+    assert detector.observe("list_files", {}, None).stop is None
+    assert not detector.warned
