@@ -1,0 +1,118 @@
+"""The terminal a user expects, on a pseudo-terminal: line editing and history at the prompts,
+answers acknowledged, Ctrl-D on a new line, a spinner with seconds during every wait."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pexpect
+import yaml
+
+from tests.e2e.harness import agent_env, spawn_agent, write_profile
+from tests.support.model_script import autogpt_reply, delay
+from tests.support.system import need
+
+LEFT, UP, BACKSPACE = "\x1b[D", "\x1b[A", "\x7f"
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
+
+
+def _shown(text: str | None) -> str:
+    """What a terminal shows of ``text``, roughly: escapes removed, carriage returns as lines."""
+    return ESCAPES.sub("", text or "").replace("\r", "\n")
+
+
+def _finish(child) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def test_setup_prompts_edit_chinese_with_backspace_and_arrows_and_recall_history(
+        model_server, tmp_path, workspace):
+    model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    child = spawn_agent(model_server)
+    child.expect("AI Name:")
+    child.send(f"市场{BACKSPACE}规划{LEFT}经理\r")  # 场 erased; 经理 typed before 划
+    child.expect("is:")
+    child.send(f"帮助公司{LEFT}{LEFT}{BACKSPACE}\r")  # the character before 公司 erased
+    child.expect("Goal 1:")
+    child.send("写一篇冰淇淋报告\r")
+    child.expect("Goal 2:")
+    child.send(f"{UP}{BACKSPACE}{BACKSPACE}摘要\r")  # history: Goal 1's answer, edited
+    child.expect("Goal 3:")
+    child.send("\r")
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
+    saved = yaml.safe_load((tmp_path / "ai_settings.yaml").read_text(encoding="utf-8"))
+    assert saved["ai_name"] == "市规经理划"
+    assert saved["ai_role"] == "帮公司"
+    assert saved["ai_goals"] == ["写一篇冰淇淋报告", "写一篇冰淇淋摘要"]
+
+
+def test_a_plain_y_shows_the_authorised_line(model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
+                         autogpt_reply("task_complete", {"reason": "done"})])
+    child = spawn_agent(model_server, "-y")
+    child.expect("Input:")
+    child.sendline("y")
+    child.expect(["COMMAND AUTHORISED BY USER", "SYSTEM: Command write_to_file"])
+    assert child.after == "COMMAND AUTHORISED BY USER"
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
+
+
+def test_feedback_is_acknowledged_on_screen(model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
+                         autogpt_reply("task_complete", {"reason": "done"})])
+    child = spawn_agent(model_server, "-y")
+    child.expect("Input:")
+    child.sendline("请用中文写")
+    child.expect(["Feedback noted", "THOUGHTS:"])
+    assert child.after == "Feedback noted"
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
+
+
+def test_ctrl_d_at_a_prompt_ends_on_a_new_line(model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"})])
+    child = spawn_agent(model_server, "-y")
+    child.expect("Input:")
+    child.sendeof()
+    child.expect(r"WARNING: Stopped \(input_closed\)")
+    assert _shown(child.before).rstrip(" ").endswith("\n")
+    assert _finish(child) == 3
+
+
+def test_a_slow_command_shows_a_spinner_with_elapsed_seconds(model_server, tmp_path, workspace):
+    need(shutil.which("bwrap") is not None, "bubblewrap is not installed")
+    write_profile(tmp_path)
+    model_server.script([autogpt_reply("execute_shell", {"command_line": "sleep 3"}),
+                         autogpt_reply("task_complete", {"reason": "done"})])
+    child = spawn_agent(model_server, "-y", env=agent_env(
+        model_server, EXECUTE_LOCAL_COMMANDS="True", SHELL_ALLOWLIST="sleep",
+        EXECUTION_BACKEND="local", TERM="xterm"))
+    child.expect("Input:")
+    child.sendline("y")
+    child.expect(r"Running execute_shell\.\.\. \(2 s\)")
+    child.expect("SYSTEM: Command execute_shell")
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
+
+
+def test_a_slow_model_reply_shows_a_spinner_with_elapsed_seconds(model_server, tmp_path,
+                                                                 workspace):
+    write_profile(tmp_path)
+    model_server.script([delay(3, then=autogpt_reply("task_complete", {"reason": "done"}))])
+    child = spawn_agent(model_server, "-y", env=agent_env(model_server, TERM="xterm"))
+    child.expect(r"Thinking\.\.\. \(2 s\)")
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
