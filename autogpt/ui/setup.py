@@ -28,6 +28,8 @@ def obtain_profile(console: Console, path: Path, *, skip_reprompt: bool) -> AIPr
         backup = keep_broken(path)
         console.warn(f"{exc}. It was kept as {backup.name}; let's set up a new one.")
         profile = None
+    for warning in profile.warnings if profile is not None else []:
+        console.warn(warning)
     if profile is not None and profile.ai_goals:
         show_profile(console, profile)
         if skip_reprompt or not console.interactive:
@@ -35,10 +37,15 @@ def obtain_profile(console: Console, path: Path, *, skip_reprompt: bool) -> AIPr
         if console.ask_yes_no(f"Continue with the last settings ({profile.ai_name})?"):
             return profile
     elif not console.interactive:
+        if profile is not None:
+            raise UsageError(f"{path} has no ai_goals: add at least one goal (a list under "
+                             "ai_goals:) or run on a terminal to set them up.")
         raise UsageError(
             f"No AI settings at {path} and no terminal to ask for them. Create {path} "
             "(ai_name, ai_role, ai_goals) or run on a terminal."
         )
+    elif profile is not None:
+        console.warn(f"{path} has no ai_goals; let's set up the AI.")
     profile = ask_profile(console)
     save_profile(profile, path)
     console.info(f"Saved to {path}.")
@@ -58,9 +65,14 @@ def show_profile(console: Console, profile: AIProfile) -> None:
 def ask_profile(console: Console) -> AIProfile:
     console.info("Create an AI: give it a name, a role and up to 5 goals.")
     name = console.ask("Name your AI (empty for the default):", "AI Name: ").strip()
-    name = name or DEFAULT_NAME
-    role = console.ask(f"Describe {name}'s role, e.g. 'an AI that writes market reports'.",
-                       f"{name} is: ").strip() or DEFAULT_ROLE
+    if not name:
+        name = DEFAULT_NAME
+        console.info(f"Using the default name: {name}")
+    role = console.ask(f"Describe {name}'s role, e.g. 'an AI that writes market reports' "
+                       "(empty for the default).", f"{name} is: ").strip()
+    if not role:
+        role = DEFAULT_ROLE
+        console.info(f"Using the default role: {name} is {role}")
     console.info(f"Enter up to {MAX_GOALS} goals for {name}, one per line; an empty line ends.")
     goals: list[str] = []
     while len(goals) < MAX_GOALS:
@@ -68,10 +80,12 @@ def ask_profile(console: Console) -> AIProfile:
         if not goal:
             break
         goals.append(goal)
+    if len(goals) == MAX_GOALS:
+        console.info(f"That is {MAX_GOALS} goals, the most an AI takes.")
     if not goals:
         goals = ["Increase net worth", "Grow Twitter Account",
                  "Develop and manage multiple businesses autonomously"]
-        console.info("No goals given; using the default goals.")
+        console.info("No goals given; using the default goals: " + "; ".join(goals))
     return AIProfile(ai_name=name, ai_role=role, ai_goals=goals)
 
 

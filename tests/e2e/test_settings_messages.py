@@ -1,0 +1,37 @@
+"""Settings problems are reported, not swallowed; wrong values are usage errors (exit 2, one
+line, no traceback) that say what to use instead."""
+
+from __future__ import annotations
+
+from tests.e2e.harness import PROFILE, run_agent, write_profile
+from tests.support.model_script import autogpt_reply
+
+
+def _output(done) -> str:
+    return done.stdout + done.stderr
+
+
+def test_a_sixth_goal_is_warned_about_and_the_run_goes_on(model_server, tmp_path, workspace):
+    write_profile(tmp_path, {**PROFILE, "ai_goals": [f"goal {i}" for i in range(1, 7)]})
+    model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    done = run_agent(model_server, "-c", "-l", "2", "-y")
+    assert done.returncode == 0, _output(done)
+    assert "has 6 goals; only the first 5 are used. Not used: 'goal 6'" in done.stdout
+    assert "goal 6" not in model_server.requests[0].messages[0]["content"]
+
+
+def test_an_empty_role_shows_the_default_it_uses(model_server, tmp_path, workspace):
+    write_profile(tmp_path, {**PROFILE, "ai_role": ""})
+    model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    done = run_agent(model_server, "-c", "-l", "2", "-y")
+    assert done.returncode == 0, _output(done)
+    assert "ai_role is empty; using the default role 'an AI designed to" in done.stdout
+
+
+def test_a_profile_without_goals_names_ai_goals(model_server, tmp_path, workspace):
+    write_profile(tmp_path, {"ai_name": "Writer", "ai_role": "writes", "goals": ["write"]})
+    done = run_agent(model_server, "-c", "-l", "2", "-y")
+    assert done.returncode == 2
+    assert "unknown field 'goals' is ignored (did you mean ai_goals?)" in done.stdout
+    assert "has no ai_goals" in done.stdout
+    assert "Traceback" not in _output(done)
