@@ -26,6 +26,7 @@ from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import Registry
 from autogpt.config import proxy
 from autogpt.config.ai_profile import AIProfile
+from autogpt.config.legacy import migration_notes
 from autogpt.config.settings import Settings, load_settings
 from autogpt.errors import UsageError
 from autogpt.journal import resume as resuming
@@ -67,6 +68,8 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
 
 def start(args: argparse.Namespace, console: Console) -> int:
     settings = load_settings(**overrides_from(args))
+    for note in migration_notes():
+        console.warn(note)
     secrets = [s.get_secret_value() for s in (settings.openai_api_key, settings.google_api_key,
                                                settings.database_url) if s]
     logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from autogpt.config.legacy import value_hint
 from autogpt.errors import ConfigError
 
 CommaList = Annotated[list[str], NoDecode]
@@ -125,6 +126,21 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("workspace_path")
+    @classmethod
+    def _workspace_is_a_directory(cls, value: str) -> str:
+        if Path(value).exists() and not Path(value).is_dir():
+            raise ValueError("a file, not a directory (-w or WORKSPACE_PATH: give a directory; "
+                             "it is created if missing)")
+        return value
+
+    @field_validator("ai_settings_file")
+    @classmethod
+    def _profile_is_a_file(cls, value: str) -> str:
+        if Path(value).is_dir():
+            raise ValueError("a directory (-C or AI_SETTINGS_FILE: give a YAML file)")
+        return value
+
     @property
     def data_dir(self) -> Path:
         return Path(self.autogpt_data_dir)
@@ -151,6 +167,10 @@ def describe_settings_error(exc: ValidationError) -> str:
         allowed = err["msg"]
         if err["type"] == "literal_error":
             allowed = "expected " + err["ctx"]["expected"]
+            hint = value_hint(name, value)
+            allowed += f". {hint}" if hint else ""
+        elif err["type"] == "value_error":
+            allowed = str(err["ctx"]["error"])
         elif err["type"].startswith("int_"):
             allowed = "expected an integer"
         elif err["type"].startswith("float_"):

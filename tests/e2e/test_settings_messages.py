@@ -3,7 +3,7 @@ line, no traceback) that say what to use instead."""
 
 from __future__ import annotations
 
-from tests.e2e.harness import PROFILE, run_agent, write_profile
+from tests.e2e.harness import PROFILE, agent_env, run_agent, write_profile
 from tests.support.model_script import autogpt_reply
 
 
@@ -35,3 +35,39 @@ def test_a_profile_without_goals_names_ai_goals(model_server, tmp_path, workspac
     assert "unknown field 'goals' is ignored (did you mean ai_goals?)" in done.stdout
     assert "has no ai_goals" in done.stdout
     assert "Traceback" not in _output(done)
+
+
+def test_a_workspace_that_is_a_file_is_a_usage_error(model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    (tmp_path / "notes.txt").write_text("not a folder", encoding="utf-8")
+    done = run_agent(model_server, "-c", "-l", "2", "-y", "-w", "notes.txt")
+    assert done.returncode == 2
+    (line,) = done.stdout.strip().splitlines()
+    assert "WORKSPACE_PATH='notes.txt': a file, not a directory (-w or WORKSPACE_PATH" in line
+    assert "Internal error" not in line and not done.stderr.strip()
+
+
+def test_an_old_memory_backend_names_the_ones_to_use(model_server, tmp_path, workspace):
+    write_profile(tmp_path)
+    done = run_agent(model_server, "-c", "-l", "2", "-y",
+                     env=agent_env(model_server, MEMORY_BACKEND="redis"))
+    assert done.returncode == 2
+    (line,) = done.stdout.strip().splitlines()
+    assert "MEMORY_BACKEND='redis'" in line
+    assert "redis memory is not supported any more: use MEMORY_BACKEND=local" in line
+    assert "MEMORY_BACKEND=postgres" in line
+
+
+def test_old_names_in_dotenv_are_explained_and_the_run_goes_on(model_server, tmp_path,
+                                                               workspace):
+    write_profile(tmp_path)
+    (tmp_path / ".env").write_text(
+        "USE_AZURE=True\nIMAGE_PROVIDER=dalle\nHUGGINGFACE_API_TOKEN=hf_x\n"
+        "USE_MAC_OS_TTS=False\nEXECUTE_LOCAL_COMMANDS=False\n", encoding="utf-8")
+    model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    done = run_agent(model_server, "-c", "-l", "2", "-y")
+    assert done.returncode == 0, _output(done)
+    assert ("USE_AZURE is not read any more: Azure OpenAI is used as an OpenAI-compatible "
+            "endpoint: set OPENAI_API_BASE=") in done.stdout
+    assert "IMAGE_PROVIDER, HUGGINGFACE_API_TOKEN are not read any more" in done.stdout
+    assert "USE_MAC_OS_TTS" not in done.stdout and "EXECUTE_LOCAL_COMMANDS" not in done.stdout
