@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from autogpt import logs
 from autogpt.agent.authorize import Authorizer
+from autogpt.agent.budget import price_check
 from autogpt.agent.cycle import Agent, ModelSetup
 from autogpt.agent.events import Event, Notice, Thinking
 from autogpt.agent.run import run
@@ -118,14 +119,20 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                  loaded: resuming.LoadedSession | None, secrets: list[str]) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
-    fast = catalog.lookup(settings.fast_llm_model, fallback_window=settings.fast_token_limit)
-    smart = catalog.lookup(settings.smart_llm_model, fallback_window=settings.smart_token_limit)
+    price = (settings.model_price_input, settings.model_price_output)
+    fast = catalog.lookup(settings.fast_llm_model, fallback_window=settings.fast_token_limit,
+                          price=price)
+    smart = catalog.lookup(settings.smart_llm_model, fallback_window=settings.smart_token_limit,
+                           price=price)
     fast_limit = min(settings.fast_token_limit, fast.context_window)
     smart_limit = min(settings.smart_token_limit, smart.context_window)
     if options.model_choice == "smart":
         models = ModelSetup(smart, smart_limit, smart, smart_limit, settings.temperature)
     else:
         models = ModelSetup(fast, fast_limit, fast, fast_limit, settings.temperature)
+    unpriced = price_check([models.main, models.fast], options.budget)
+    if unpriced:
+        console.warn(unpriced)
 
     workspace = Workspace(options.workspace, restrict=settings.restrict_to_workspace)
     workspace.ensure()

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     """The longest single wait between retries, in seconds (Retry-After is honoured up to it)."""
     api_budget: float = Field(default=0.0, ge=0.0)
     """Dollars; 0 means no budget."""
+    model_price_input: float | None = Field(default=None, ge=0.0)
+    model_price_output: float | None = Field(default=None, ge=0.0)
+    """Dollars per 1,000 tokens for models the price table does not know (needed by a budget)."""
 
     # --- proxies (issue B/C): read from .env too, then exported for every HTTP library ---
     http_proxy: str | None = None
@@ -125,6 +128,11 @@ class Settings(BaseSettings):
         if isinstance(value, str) and (not value.strip() or value.strip() == "your-openai-api-key"):
             return None
         return value
+
+    @field_validator("model_price_input", "model_price_output", mode="before")
+    @classmethod
+    def _blank_price_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("workspace_path")
     @classmethod
