@@ -34,7 +34,7 @@ from autogpt.journal import resume as resuming
 from autogpt.journal.journal import Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
-from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient
+from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient, check_key, needs_key
 from autogpt.llm.retry import Failure
 from autogpt.prompt.system import build_system_prompt
 from autogpt.ui.console import Console
@@ -236,10 +236,14 @@ def _ensure_api_key(settings: Settings, console: Console) -> Settings:
     if settings.openai_api_key is not None:
         return settings
     base = settings.openai_api_base or DEFAULT_BASE
-    if base.rstrip("/") != DEFAULT_BASE:
-        return settings  # self-hosted endpoints often need no key
+    why = "No OPENAI_API_KEY is set."
+    if base.rstrip("/") != DEFAULT_BASE:  # self-hosted endpoints often need no key: ask if so
+        if not console.interactive or not needs_key(settings):
+            return settings
+        why = f"The endpoint at {base} needs an API key (401) and no OPENAI_API_KEY is set."
     if console.interactive:
-        key = ask_api_key(console, Path(".env"))
+        key = ask_api_key(console, Path(".env"), why=why,
+                          check=lambda typed: check_key(settings, typed))
         if key:
             return settings.model_copy(update={"openai_api_key": SecretStr(key)})
     raise UsageError("OPENAI_API_KEY is not set. Put it in .env (copy .env.template to .env) "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from autogpt.config.ai_profile import (
@@ -14,7 +15,7 @@ from autogpt.config.ai_profile import (
     load_profile,
     save_profile,
 )
-from autogpt.errors import UsageError
+from autogpt.errors import ModelRejected, ModelUnavailable, UsageError
 from autogpt.ui.console import Console
 
 
@@ -89,17 +90,41 @@ def ask_profile(console: Console) -> AIProfile:
     return AIProfile(ai_name=name, ai_role=role, ai_goals=goals)
 
 
-def ask_api_key(console: Console, env_file: Path) -> str | None:
-    """On a terminal: ask for the key and offer to save it into .env."""
-    console.warn("No OPENAI_API_KEY is set.")
-    key = console.ask("Paste your OpenAI API key (input is shown; empty to quit):",
-                      "OPENAI_API_KEY: ").strip()
-    if not key:
-        return None
-    if console.ask_yes_no(f"Save it to {env_file}?"):
-        save_env_value(env_file, "OPENAI_API_KEY", key)
-        console.info(f"Saved to {env_file}.")
-    return key
+KeyCheck = Callable[[str], object]
+"""Makes one cheap request with the key; raises ModelRejected (401: reason "bad api key") or
+ModelUnavailable (the endpoint could not be reached)."""
+
+
+def ask_api_key(console: Console, env_file: Path, *, check: KeyCheck | None = None,
+                why: str = "No OPENAI_API_KEY is set.") -> str | None:
+    """On a terminal: ask for the key (not shown), check it with one request, offer to save it
+    into .env. A refused key is asked again; an unreachable endpoint is said, and saving offered
+    anyway. None when the user gives no key."""
+    console.warn(why)
+    while True:
+        key = console.ask("Paste your OpenAI API key (it is not shown; empty to quit):",
+                          "OPENAI_API_KEY: ", hidden=True).strip()
+        if not key:
+            return None
+        save = f"Save it to {env_file}?"
+        try:
+            if check is not None:
+                with console.waiting("Checking the key..."):
+                    check(key)
+                console.info("The key works.")
+        except ModelRejected as exc:
+            if exc.reason == "bad api key":
+                console.error("The endpoint refused this key (401). Paste it again, or an empty "
+                              "line to quit.")
+                continue
+            console.warn(f"The key could not be checked: {exc.message}")
+        except ModelUnavailable as exc:
+            console.warn(f"The key could not be checked: {exc.message}")
+            save = f"Save it to {env_file} anyway?"
+        if console.ask_yes_no(save):
+            save_env_value(env_file, "OPENAI_API_KEY", key)
+            console.info(f"Saved to {env_file}.")
+        return key
 
 
 def save_env_value(env_file: Path, name: str, value: str) -> None:

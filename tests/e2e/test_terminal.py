@@ -116,3 +116,55 @@ def test_a_slow_model_reply_shows_a_spinner_with_elapsed_seconds(model_server, t
     child.expect("Input:")
     child.sendline("y")
     assert _finish(child) == 0
+
+
+def _keyless_env(server, **extra: str) -> dict[str, str]:
+    env = agent_env(server, **extra)
+    env.pop("OPENAI_API_KEY", None)
+    return env
+
+
+def test_the_key_prompt_hides_the_key_asks_again_after_a_401_and_saves_a_working_key(
+        model_server_factory, tmp_path, workspace):
+    server = model_server_factory(api_key="sk-right-4f2a")
+    server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    write_profile(tmp_path)
+    child = spawn_agent(server, "-y", env=_keyless_env(server))
+    child.expect("needs an API key")
+    child.expect("OPENAI_API_KEY:")
+    child.sendline("sk-wrong-77c1")
+    child.expect("refused this key")
+    child.expect("OPENAI_API_KEY:")
+    child.sendline("sk-right-4f2a")
+    child.expect("The key works")
+    child.expect(r"Save it to \.env\?")
+    shown = child.before
+    child.sendline("y")
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
+    assert (tmp_path / ".env").read_text(encoding="utf-8") == "OPENAI_API_KEY=sk-right-4f2a\n"
+    assert "sk-wrong" not in shown and "sk-right" not in shown
+    sent = [r.headers.get("authorization") for r in server.other_requests]
+    assert sent[-2:] == ["Bearer sk-wrong-77c1", "Bearer sk-right-4f2a"]
+
+
+def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tmp_path,
+                                                                               workspace):
+    """The default endpoint (api.openai.com) is made unreachable by a proxy on a closed local
+    port, so nothing leaves the machine."""
+    write_profile(tmp_path)
+    env = _keyless_env(None, HTTPS_PROXY="http://127.0.0.1:9", OPENAI_MAX_RETRIES="0")
+    child = spawn_agent(None, "-y", env=env)
+    child.expect("No OPENAI_API_KEY is set")
+    child.expect("OPENAI_API_KEY:")
+    child.sendline("sk-offline-9d3e")
+    child.expect("The key could not be checked: The model at https://api.openai.com/v1 could "
+                 "not be reached")
+    child.expect(r"Save it to \.env anyway\?")
+    shown = child.before
+    child.sendline("y")
+    child.expect("could not be reached")  # the run itself then stops, saved
+    assert _finish(child) == 3
+    assert "sk-offline" not in shown
+    assert "OPENAI_API_KEY=sk-offline-9d3e" in (tmp_path / ".env").read_text(encoding="utf-8")
