@@ -270,8 +270,9 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
     model = catalog.lookup(settings.embedding_model, fallback_window=8191)
 
     def embed_batch(texts: list[str]) -> list[list[float]]:
-        vectors, used = client.embed(texts, model=settings.embedding_model,
-                                     dimensions=dimensions)
+        with console.waiting("Embedding for long-term memory..."):
+            vectors, used = client.embed(texts, model=settings.embedding_model,
+                                         dimensions=dimensions)
         agent.account_embedding(model, used)
         return vectors
 

@@ -54,6 +54,7 @@ class Console:
         self._waiting = _Waiting()
         self._live: Any = None
         self._sessions: dict[str, Any] = {}
+        self._output: Any = None
 
     # --- printing ----------------------------------------------------------------------------
     def _style(self, style: str | None) -> str:
@@ -158,10 +159,17 @@ class Console:
         a hidden answer is never kept."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import DummyHistory
+        from prompt_toolkit.output import create_output
 
+        if self._output is None:
+            self._output = create_output()
+            # No cursor-position requests: there are no menus to make room for, and a terminal
+            # that does not answer them would get prompt_toolkit's warning after 2 s.
+            self._output.enable_cpr = False
         if hidden:
-            return PromptSession(history=DummyHistory()).prompt(prompt, is_password=True)
+            return PromptSession(history=DummyHistory(), output=self._output).prompt(
+                prompt, is_password=True)
         kind = re.sub(r"\d+", "#", prompt)
         if kind not in self._sessions:
-            self._sessions[kind] = PromptSession()
+            self._sessions[kind] = PromptSession(output=self._output)
         return self._sessions[kind].prompt(prompt)

@@ -3,6 +3,7 @@ answers acknowledged, Ctrl-D on a new line, a spinner with seconds during every 
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 
@@ -168,3 +169,29 @@ def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tm
     assert _finish(child) == 3
     assert "sk-offline" not in shown
     assert "OPENAI_API_KEY=sk-offline-9d3e" in (tmp_path / ".env").read_text(encoding="utf-8")
+
+
+def test_slow_embeddings_after_feedback_show_a_spinner_with_elapsed_seconds(
+        model_server_factory, tmp_path, workspace):
+    server = model_server_factory(
+        autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
+        autogpt_reply("write_to_file", {"filename": "b.txt", "text": "y"}),
+        autogpt_reply("task_complete", {"reason": "done"}), embedding_delay=3)
+    write_profile(tmp_path)
+    child = spawn_agent(server, "-y", env=agent_env(server, MEMORY_BACKEND="local",
+                                                    TERM="xterm"))
+    child.logfile_read = screen = io.StringIO()
+    child.expect("Input:")
+    child.sendline("y")
+    child.expect("SYSTEM: Command write_to_file")
+    child.expect(r"Embedding for long-term memory\.\.\. \(2 s\)")  # the result is stored
+    child.expect("Input:")
+    child.sendline("write it in Chinese")
+    child.expect("Feedback noted")
+    # The next prompt recalls memories for the feedback: a slow embeddings request again.
+    child.expect(r"Embedding for long-term memory\.\.\. \(2 s\)")
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
+    assert len(server.embedding_requests) >= 2
+    assert "cursor position requests" not in screen.getvalue()  # prompts wait for no reply
