@@ -11,6 +11,7 @@ import pexpect
 import yaml
 
 from tests.e2e.harness import agent_env, spawn_agent, write_profile
+from tests.e2e.scripted import Router, is_summary
 from tests.support.model_script import autogpt_reply, delay
 from tests.support.system import need
 
@@ -195,3 +196,25 @@ def test_slow_embeddings_after_feedback_show_a_spinner_with_elapsed_seconds(
     assert _finish(child) == 0
     assert len(server.embedding_requests) >= 2
     assert "cursor position requests" not in screen.getvalue()  # prompts wait for no reply
+
+
+def test_a_slow_summary_shows_a_spinner_with_elapsed_seconds(model_server_factory, tmp_path,
+                                                             workspace):
+    for i in range(3):
+        (workspace / f"part{i}.txt").write_text(f"Part {i}. " + "ice cream sales " * 128,
+                                                encoding="utf-8")
+    router = Router([autogpt_reply("read_file", {"filename": f"part{i}.txt"}) for i in range(3)]
+                    + [autogpt_reply("task_complete", {"reason": "read everything"})])
+
+    def slow_summaries(record):
+        step = router(record)
+        return delay(3, then=step) if is_summary(record) else step
+
+    slow_summaries.__name__ = "slow_summaries"
+    server = model_server_factory(slow_summaries, context_window=4097, loop=True)
+    write_profile(tmp_path)
+    child = spawn_agent(server, "-c", "-l", "10", "-y", env=agent_env(
+        server, FAST_LLM_MODEL="gpt-3.5-turbo-0613", FAST_TOKEN_LIMIT="1500", TERM="xterm"))
+    child.expect(r"Summarising older history\.\.\. \(2 s\)")
+    assert _finish(child) == 0
+    assert router.summaries >= 1 and router.main_left == 0
