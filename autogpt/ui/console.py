@@ -126,12 +126,7 @@ class Console:
         if question:
             self.out.print(Text(question, style=self._style("magenta")))
         self.out.file.flush()
-        try:
-            answer = self._read(prompt, hidden=hidden)
-        except (EOFError, KeyboardInterrupt):
-            self.out.print()
-            raise
-        return sanitize(answer).replace("\n", " ")
+        return sanitize(self._read(prompt, hidden=hidden)).replace("\n", " ")
 
     def ask_yes_no(self, question: str, default: bool = True) -> bool:
         hint = "Y/n" if default else "y/N"
@@ -146,13 +141,17 @@ class Console:
                 return self._prompt_toolkit(prompt, hidden=hidden)
             except ImportError:
                 pass
-        if hidden and sys.stdin.isatty():
-            import getpass
+        try:
+            if hidden and sys.stdin.isatty():
+                import getpass
 
-            return getpass.getpass(prompt)
-        if sys.stdin.isatty():
-            import readline  # noqa: F401  (line editing for input())
-        return input(prompt)
+                return getpass.getpass(prompt)
+            if sys.stdin.isatty():
+                import readline  # noqa: F401  (line editing for input())
+            return input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            self.out.print()  # what comes next starts on its own line (prompt_toolkit does so)
+            raise
 
     def _prompt_toolkit(self, prompt: str, *, hidden: bool) -> str:
         """Line editing with a history per kind of prompt ("Goal 2:" recalls "Goal 1:" answers);
