@@ -218,3 +218,21 @@ def test_a_slow_summary_shows_a_spinner_with_elapsed_seconds(model_server_factor
     child.expect(r"Summarising older history\.\.\. \(2 s\)")
     assert _finish(child) == 0
     assert router.summaries >= 1 and router.main_left == 0
+
+
+def test_empty_name_and_role_at_the_prompts_show_the_defaults_used(model_server, tmp_path,
+                                                                  workspace):
+    model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
+    child = spawn_agent(model_server)
+    child.expect("AI Name:")
+    child.sendline("")
+    child.expect("Using the default name: Entrepreneur-GPT")
+    child.expect("is:")
+    child.sendline("")
+    child.expect("Using the default role: Entrepreneur-GPT is an AI designed to autonomously")
+    child.expect("Goal 1:")
+    child.sendline("")
+    child.expect("using the default goals: Increase net worth;")
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
