@@ -238,8 +238,11 @@ def _ensure_api_key(settings: Settings, console: Console) -> Settings:
     base = settings.openai_api_base or DEFAULT_BASE
     why = "No OPENAI_API_KEY is set."
     if base.rstrip("/") != DEFAULT_BASE:  # self-hosted endpoints often need no key: ask if so
-        if not console.interactive or not needs_key(settings):
+        if not console.interactive:
             return settings
+        with console.waiting(f"Asking {base} whether it needs a key..."):
+            if not needs_key(settings):
+                return settings
         why = f"The endpoint at {base} needs an API key (401) and no OPENAI_API_KEY is set."
     if console.interactive:
         key = ask_api_key(console, Path(".env"), why=why,
