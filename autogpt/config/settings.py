@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from autogpt.config.legacy import value_hint
@@ -138,15 +139,16 @@ class Settings(BaseSettings):
     @classmethod
     def _workspace_is_a_directory(cls, value: str) -> str:
         if Path(value).exists() and not Path(value).is_dir():
-            raise ValueError("a file, not a directory (-w or WORKSPACE_PATH: give a directory; "
-                             "it is created if missing)")
+            raise PydanticCustomError("not_a_directory", "a file, not a directory (-w or "
+                                      "WORKSPACE_PATH: give a directory; it is created if missing)")
         return value
 
     @field_validator("ai_settings_file")
     @classmethod
     def _profile_is_a_file(cls, value: str) -> str:
         if Path(value).is_dir():
-            raise ValueError("a directory (-C or AI_SETTINGS_FILE: give a YAML file)")
+            raise PydanticCustomError("not_a_file",
+                                      "a directory (-C or AI_SETTINGS_FILE: give a YAML file)")
         return value
 
     @property
@@ -177,8 +179,6 @@ def describe_settings_error(exc: ValidationError) -> str:
             allowed = "expected " + err["ctx"]["expected"]
             hint = value_hint(name, value)
             allowed += f". {hint}" if hint else ""
-        elif err["type"] == "value_error":
-            allowed = str(err["ctx"]["error"])
         elif err["type"].startswith("int_"):
             allowed = "expected an integer"
         elif err["type"].startswith("float_"):
