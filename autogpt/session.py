@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from autogpt import logs, shutdown
 from autogpt.agent.authorize import Authorizer
+from autogpt.agent.budget import price_check
 from autogpt.agent.cycle import Agent, ModelSetup
 from autogpt.agent.events import Event, Notice, Thinking
 from autogpt.agent.run import run
@@ -27,13 +28,14 @@ from autogpt.commands.registry import Registry
 from autogpt.config import proxy
 from autogpt.config.ai_profile import AIProfile
 from autogpt.config.launcher import resume_command
+from autogpt.config.legacy import migration_notes
 from autogpt.config.settings import Settings, load_settings
 from autogpt.errors import UsageError
 from autogpt.journal import resume as resuming
 from autogpt.journal.journal import Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
-from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient
+from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient, check_key, needs_key
 from autogpt.llm.retry import Failure
 from autogpt.prompt.system import build_system_prompt
 from autogpt.ui.console import Console
@@ -68,6 +70,8 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
 
 def start(args: argparse.Namespace, console: Console) -> int:
     settings = load_settings(**overrides_from(args))
+    for note in migration_notes():
+        console.warn(note)
     secrets = [s.get_secret_value() for s in (settings.openai_api_key, settings.google_api_key,
                                                settings.database_url) if s]
     logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))
@@ -116,14 +120,20 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
                  loaded: resuming.LoadedSession | None, secrets: list[str]) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
-    fast = catalog.lookup(settings.fast_llm_model, fallback_window=settings.fast_token_limit)
-    smart = catalog.lookup(settings.smart_llm_model, fallback_window=settings.smart_token_limit)
+    price = (settings.model_price_input, settings.model_price_output)
+    fast = catalog.lookup(settings.fast_llm_model, fallback_window=settings.fast_token_limit,
+                          price=price)
+    smart = catalog.lookup(settings.smart_llm_model, fallback_window=settings.smart_token_limit,
+                           price=price)
     fast_limit = min(settings.fast_token_limit, fast.context_window)
     smart_limit = min(settings.smart_token_limit, smart.context_window)
     if options.model_choice == "smart":
         models = ModelSetup(smart, smart_limit, smart, smart_limit, settings.temperature)
     else:
         models = ModelSetup(fast, fast_limit, fast, fast_limit, settings.temperature)
+    unpriced = price_check([models.main, models.fast], options.budget)
+    if unpriced:
+        console.warn(unpriced)
 
     workspace = Workspace(options.workspace, restrict=settings.restrict_to_workspace)
     workspace.ensure()
@@ -244,10 +254,17 @@ def _ensure_api_key(settings: Settings, console: Console) -> Settings:
     if settings.openai_api_key is not None:
         return settings
     base = settings.openai_api_base or DEFAULT_BASE
-    if base.rstrip("/") != DEFAULT_BASE:
-        return settings  # self-hosted endpoints often need no key
+    why = "No OPENAI_API_KEY is set."
+    if base.rstrip("/") != DEFAULT_BASE:  # self-hosted endpoints often need no key: ask if so
+        if not console.interactive:
+            return settings
+        with console.waiting(f"Asking {base} whether it needs a key..."):
+            if not needs_key(settings):
+                return settings
+        why = f"The endpoint at {base} needs an API key (401) and no OPENAI_API_KEY is set."
     if console.interactive:
-        key = ask_api_key(console, Path(".env"))
+        key = ask_api_key(console, Path(".env"), why=why,
+                          check=lambda typed: check_key(settings, typed))
         if key:
             return settings.model_copy(update={"openai_api_key": SecretStr(key)})
     raise UsageError("OPENAI_API_KEY is not set. Put it in .env (copy .env.template to .env) "
@@ -274,8 +291,9 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
     model = catalog.lookup(settings.embedding_model, fallback_window=8191)
 
     def embed_batch(texts: list[str]) -> list[list[float]]:
-        vectors, used = client.embed(texts, model=settings.embedding_model,
-                                     dimensions=dimensions)
+        with console.waiting("Embedding for long-term memory..."):
+            vectors, used = client.embed(texts, model=settings.embedding_model,
+                                         dimensions=dimensions)
         agent.account_embedding(model, used)
         return vectors
 

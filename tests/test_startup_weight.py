@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 NEVER_AT_HELP = ["openai", "pydantic", "pydantic_settings", "rich", "yaml", "tiktoken",
-                 "selenium", "docker", "numpy", "psycopg", "trafilatura", "ddgs", "httpx2"]
+                 "selenium", "docker", "numpy", "psycopg", "trafilatura", "ddgs", "httpx2",
+                 "prompt_toolkit"]
 NEVER_BEFORE_FIRST_USE = ["selenium", "docker", "numpy", "psycopg", "trafilatura", "ddgs",
-                          "sqlite_vec", "usearch", "openai", "tiktoken"]
+                          "sqlite_vec", "usearch", "openai", "tiktoken", "prompt_toolkit"]
 
 
 def _loaded(code: str, names: list[str]) -> list[str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from autogpt.errors import UsageError
 from autogpt.llm.catalog import ModelInfo, cost
 
 WARN_SHARE = 0.8
@@ -72,3 +74,20 @@ class CostTracker:
                 dollars=float(values.get("dollars", 0.0)),
             )
         return tracker
+
+
+def price_check(models: Iterable[ModelInfo], budget: float) -> str | None:
+    """A warning for models of unknown price (their requests count as $0), or UsageError when a
+    budget could then never trigger."""
+    unpriced = sorted({m.name for m in models if not m.priced})
+    if not unpriced:
+        return None
+    names = ", ".join(repr(n) for n in unpriced)
+    how = ("set MODEL_PRICE_INPUT and MODEL_PRICE_OUTPUT in .env (dollars per 1,000 tokens; 0 "
+           "for a free local model)")
+    if budget > 0:
+        raise UsageError(f"--budget ${budget:.2f} cannot be enforced: the price of {names} is "
+                         f"unknown, so its requests would count as $0. To use a budget, {how}; "
+                         "or run without a budget.")
+    return (f"The price of {names} is unknown: its requests count as $0 in the costs. To count "
+            f"them, {how}.")

@@ -143,6 +143,7 @@ class Agent:
             return Outcome("user_exit", "you chose to exit")
         if decision.kind == "feedback":
             self._record("feedback", assistant, f"Human feedback: {decision.text}")
+            self.show(Notice(f"Feedback noted: {self.ai_name} gets it with the next request."))
             return Outcome("continue")
         return self._run_command(proposal, assistant, decision)
 
@@ -341,9 +342,7 @@ class Agent:
             self.show(Notice(decision.text, "warn"))
         if decision.kind == "run":
             self.authorizer.grant(decision.count)
-            remaining = self.authorizer.consume()
-            if decision.count > 1:
-                self.show(Authorized(remaining))
+            self.show(Authorized(self.authorizer.consume()))
         return decision
 
     # --- running and recording -----------------------------------------------------------
@@ -354,6 +353,7 @@ class Agent:
                             command=proposal.command, args=proposal.args,
                             authorization=decision.text or f"y -{decision.count}")
         started = time.monotonic()
+        self.show(Thinking(True, f"Running {proposal.command}..."))
         result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
         duration = time.monotonic() - started
         text = self._fit_result(result)

@@ -19,8 +19,10 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from autogpt.config.legacy import value_hint
 from autogpt.errors import ConfigError
 
 CommaList = Annotated[list[str], NoDecode]
@@ -57,6 +59,9 @@ class Settings(BaseSettings):
     """The longest single wait between retries, in seconds (Retry-After is honoured up to it)."""
     api_budget: float = Field(default=0.0, ge=0.0)
     """Dollars; 0 means no budget."""
+    model_price_input: float | None = Field(default=None, ge=0.0)
+    model_price_output: float | None = Field(default=None, ge=0.0)
+    """Dollars per 1,000 tokens for models the price table does not know (needed by a budget)."""
 
     # --- proxies (issue B/C): read from .env too, then exported for every HTTP library ---
     http_proxy: str | None = None
@@ -151,6 +156,27 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("model_price_input", "model_price_output", mode="before")
+    @classmethod
+    def _blank_price_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("workspace_path")
+    @classmethod
+    def _workspace_is_a_directory(cls, value: str) -> str:
+        if Path(value).exists() and not Path(value).is_dir():
+            raise PydanticCustomError("not_a_directory", "a file, not a directory (-w or "
+                                      "WORKSPACE_PATH: give a directory; it is created if missing)")
+        return value
+
+    @field_validator("ai_settings_file")
+    @classmethod
+    def _profile_is_a_file(cls, value: str) -> str:
+        if Path(value).is_dir():
+            raise PydanticCustomError("not_a_file",
+                                      "a directory (-C or AI_SETTINGS_FILE: give a YAML file)")
+        return value
+
     @property
     def data_dir(self) -> Path:
         return Path(self.autogpt_data_dir)
@@ -223,6 +249,8 @@ def describe_settings_error(exc: ValidationError) -> str:
             allowed = str(err["ctx"]["error"])
         elif err["type"] == "literal_error":
             allowed = "expected " + err["ctx"]["expected"]
+            hint = value_hint(name, value)
+            allowed += f". {hint}" if hint else ""
         elif err["type"].startswith("int_"):
             allowed = "expected an integer"
         elif err["type"].startswith("float_"):

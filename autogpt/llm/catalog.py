@@ -1,7 +1,8 @@
 """The model table: context window, output cap, prices per 1k tokens, tool support. Pure data.
 
 Prices are list prices in US dollars per 1,000 tokens (input, output); they change, so the cost
-line is an estimate. An unknown model uses the configured token limit and no price.
+line is an estimate. An unknown model uses the configured token limit, and the configured price
+or none (then the budget cannot be enforced: ``agent/budget.py`` says so).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ class ModelInfo:
     tools: bool
     encoding: str = "cl100k_base"
     known: bool = True
+    priced: bool = True
+    """False for a model the table does not know and no price was configured for: costs $0."""
 
 
 # Longest prefix wins: "gpt-4o-mini-2024-07-18" matches "gpt-4o-mini" before "gpt-4o" and "gpt-4".
@@ -50,8 +53,10 @@ _TABLE: tuple[ModelInfo, ...] = (
 )
 
 
-def lookup(model: str, *, fallback_window: int) -> ModelInfo:
-    """The table entry for ``model``; unknown models get the configured limit as their window."""
+def lookup(model: str, *, fallback_window: int,
+           price: tuple[float | None, float | None] = (None, None)) -> ModelInfo:
+    """The table entry for ``model``; unknown models get the configured limit as their window
+    and ``price`` (dollars per 1k input, output tokens; MODEL_PRICE_INPUT / _OUTPUT) if given."""
     name = model.lower().split("/")[-1]
     best: ModelInfo | None = None
     for info in _TABLE:
@@ -63,10 +68,11 @@ def lookup(model: str, *, fallback_window: int) -> ModelInfo:
         name=model,
         context_window=fallback_window,
         max_output=max(256, fallback_window // 4),
-        input_per_1k=0.0,
-        output_per_1k=0.0,
+        input_per_1k=price[0] or 0.0,
+        output_per_1k=price[1] or 0.0,
         tools=False,
         known=False,
+        priced=price[0] is not None or price[1] is not None,
     )
 
 

@@ -136,6 +136,10 @@ class OpenAIModelClient:
         usage = getattr(response, "usage", None)
         return vectors, int(getattr(usage, "prompt_tokens", 0) or 0)
 
+    def list_models(self) -> list[str]:
+        """GET /models: the cheapest request that proves a key works (the key check)."""
+        return [m.id for m in self._with_retries(lambda: self._sdk().models.list()).data]
+
     # --- retries and error mapping ------------------------------------------------------
     def _with_retries(self, call: Callable[[], Any]) -> Any:
         import openai
@@ -272,6 +276,31 @@ def _http_client(base: type, proxy: str | None) -> Any:
                     self.close()
 
     return _Client(proxy=proxy, trust_env=False)
+
+
+KEY_CHECK_TIMEOUT = 15.0
+
+
+def check_key(settings: Settings, key: str | None) -> None:
+    """One GET /models with ``key`` (none: without a key), no retries, a short timeout. Raises
+    ModelRejected (a refused key: reason "bad api key") or ModelUnavailable."""
+    from pydantic import SecretStr
+
+    quick = settings.model_copy(update={
+        "openai_api_key": SecretStr(key) if key else None, "openai_max_retries": 0,
+        "openai_timeout": min(settings.openai_timeout, KEY_CHECK_TIMEOUT)})
+    OpenAIModelClient(quick).list_models()
+
+
+def needs_key(settings: Settings) -> bool:
+    """True when the endpoint answers 401 to a request without a key."""
+    try:
+        check_key(settings, None)
+    except ModelRejected as exc:
+        return exc.reason == "bad api key"
+    except ModelUnavailable:
+        return False
+    return False
 
 
 def _root_cause(exc: BaseException) -> str:

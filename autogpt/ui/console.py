@@ -1,13 +1,21 @@
 """The ONLY module that prints or reads the terminal.
 
-Colour via rich; plain text when ``NO_COLOR`` is set or stdout is not a terminal. Everything that
-came from the model, a web page or a file is stripped of ANSI escapes and control characters
-before it is printed, and is never interpreted as rich markup.
+Colour via rich; no colour or style when ``NO_COLOR`` is set, and plain text when stdout is not a
+terminal. Everything that came from the model, a web page or a file is stripped of ANSI escapes
+and control characters before it is printed, and is never interpreted as rich markup.
+
+Prompts on a terminal use prompt_toolkit (line editing, wide characters, history per prompt),
+imported on the first prompt so ``--help`` stays light; without a terminal they read plain lines.
+Every wait shows a spinner with the seconds elapsed (on a terminal only).
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console as RichConsole
@@ -17,31 +25,48 @@ from autogpt.sanitize import clean_text as sanitize
 
 __all__ = ["Console", "sanitize"]
 
+SPINNER_REFRESH_PER_SECOND = 8
+
+
+class _Waiting:
+    """The spinner line: the innermost wait's label and the seconds since it began."""
+
+    def __init__(self) -> None:
+        from rich.spinner import Spinner
+
+        self.spinner = Spinner("dots")
+        self.waits: list[tuple[str, float]] = []
+
+    def __rich__(self) -> Any:
+        label, started = self.waits[-1] if self.waits else ("", time.monotonic())
+        self.spinner.update(text=Text(f"{label} ({int(time.monotonic() - started)} s)"))
+        return self.spinner
+
 
 class Console:
     def __init__(self, *, debug: bool = False, no_color: bool | None = None) -> None:
         import os
 
-        plain = no_color if no_color is not None else bool(os.environ.get("NO_COLOR"))
+        self.plain = no_color if no_color is not None else bool(os.environ.get("NO_COLOR"))
         self.interactive = sys.stdin.isatty() and sys.stdout.isatty()
-        self.out = RichConsole(
-            highlight=False,
-            no_color=plain,
-            force_terminal=None if not plain else False,
-            soft_wrap=True,
-        )
+        self.out = RichConsole(highlight=False, no_color=self.plain, soft_wrap=True)
         self.debug = debug
-        self._status: Any = None
+        self._waiting = _Waiting()
+        self._live: Any = None
+        self._sessions: dict[str, Any] = {}
+        self._output: Any = None
 
     # --- printing ----------------------------------------------------------------------------
+    def _style(self, style: str | None) -> str:
+        return "" if self.plain or not style else style
+
     def line(self, text: str = "", style: str | None = None) -> None:
-        self.stop_spinner()
-        self.out.print(Text(sanitize(text), style=style or ""))
+        """One line; a running spinner stays below it."""
+        self.out.print(Text(sanitize(text), style=self._style(style)))
 
     def labelled(self, label: str, text: str, style: str) -> None:
-        self.stop_spinner()
         out = Text()
-        out.append(label, style=style)
+        out.append(label, style=self._style(style))
         out.append(" " + sanitize(text) if text else "")
         self.out.print(out)
 
@@ -59,25 +84,49 @@ class Console:
 
     # --- waiting -----------------------------------------------------------------------------
     def start_spinner(self, label: str) -> None:
-        if not self.out.is_terminal:
-            return
-        self.stop_spinner()
-        self._status = self.out.status(label, spinner="dots")
-        self._status.start()
+        """Show ``label`` and the seconds elapsed until :meth:`stop_spinner` (terminal only)."""
+        self._waiting.waits[:] = [(label, time.monotonic())]
+        self._show_spinner()
 
     def stop_spinner(self) -> None:
-        if self._status is not None:
-            self._status.stop()
-            self._status = None
+        if self._live is not None:
+            self._live.stop()  # before the label goes: stop() draws once more
+            self._live = None
+        self._waiting.waits.clear()
+
+    @contextmanager
+    def waiting(self, label: str) -> Iterator[None]:
+        """A wait inside whatever else is shown waiting; the outer label comes back after it."""
+        waits = self._waiting.waits
+        waits.append((label, time.monotonic()))
+        self._show_spinner()
+        try:
+            yield
+        finally:
+            if len(waits) == 1 and waits[0][0] == label:
+                self.stop_spinner()
+            elif waits and waits[-1][0] == label:
+                waits.pop()
+
+    def _show_spinner(self) -> None:
+        if self._live is not None or not self.out.is_terminal or self.out.is_dumb_terminal:
+            return
+        from rich.live import Live
+
+        self._live = Live(self._waiting, console=self.out, transient=True,
+                          refresh_per_second=SPINNER_REFRESH_PER_SECOND,
+                          redirect_stdout=False, redirect_stderr=False)
+        self._live.start()
 
     # --- reading -----------------------------------------------------------------------------
-    def ask(self, question: str, prompt: str = "Input:") -> str:
-        """One line from the user. Ctrl-D raises EOFError, Ctrl-C KeyboardInterrupt."""
+    def ask(self, question: str, prompt: str = "Input:", *, hidden: bool = False) -> str:
+        """One line from the user. Ctrl-D raises EOFError, Ctrl-C KeyboardInterrupt, each after
+        moving to a new line."""
         self.stop_spinner()
         if question:
-            self.out.print(Text(question, style="magenta"))
+            self.out.print(Text(question, style=self._style("magenta")))
         self.out.file.flush()
-        return input(prompt)
+        return sanitize(self._read(prompt, hidden=hidden)).replace("\n", " ")
 
     def ask_yes_no(self, question: str, default: bool = True) -> bool:
         hint = "Y/n" if default else "y/N"
@@ -85,3 +134,41 @@ class Console:
         if not answer:
             return default
         return answer in ("y", "yes")
+
+    def _read(self, prompt: str, *, hidden: bool) -> str:
+        if self.interactive:
+            try:
+                return self._prompt_toolkit(prompt, hidden=hidden)
+            except ImportError:
+                pass
+        try:
+            if hidden and sys.stdin.isatty():
+                import getpass
+
+                return getpass.getpass(prompt)
+            if sys.stdin.isatty():
+                import readline  # noqa: F401  (line editing for input())
+            return input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            self.out.print()  # what comes next starts on its own line (prompt_toolkit does so)
+            raise
+
+    def _prompt_toolkit(self, prompt: str, *, hidden: bool) -> str:
+        """Line editing with a history per kind of prompt ("Goal 2:" recalls "Goal 1:" answers);
+        a hidden answer is never kept."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import DummyHistory
+        from prompt_toolkit.output import create_output
+
+        if self._output is None:
+            self._output = create_output()
+            # No cursor-position requests: there are no menus to make room for, and a terminal
+            # that does not answer them would get prompt_toolkit's warning after 2 s.
+            self._output.enable_cpr = False
+        if hidden:
+            return PromptSession(history=DummyHistory(), output=self._output).prompt(
+                prompt, is_password=True)
+        kind = re.sub(r"\d+", "#", prompt)
+        if kind not in self._sessions:
+            self._sessions[kind] = PromptSession(output=self._output)
+        return self._sessions[kind].prompt(prompt)

@@ -47,8 +47,10 @@ class Renderer:
             else:
                 c.stop_spinner()
         elif isinstance(event, ProposalShown):
+            c.stop_spinner()
             self._proposal(event)
         elif isinstance(event, ResultShown):
+            c.stop_spinner()
             text = event.text
             if len(text) > SHOWN_RESULT_CHARS:
                 text = text[:SHOWN_RESULT_CHARS] + f"... [{len(event.text)} characters]"

@@ -108,3 +108,52 @@ def test_a_malformed_proxy_or_api_base_is_a_config_error(monkeypatch, name, valu
 def test_proxy_urls_with_a_scheme_are_kept(monkeypatch, value):
     monkeypatch.setenv("HTTP_PROXY", value)
     assert load_settings().http_proxy == value
+
+
+def test_a_workspace_path_that_is_a_file_is_a_config_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(workspace_path="notes.txt")
+    assert "WORKSPACE_PATH='notes.txt': a file, not a directory" in info.value.message
+    assert load_settings(workspace_path="new_folder").workspace_path == "new_folder"
+
+
+def test_an_ai_settings_file_that_is_a_directory_is_a_config_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "profiles").mkdir()
+    with pytest.raises(ConfigError, match="AI_SETTINGS_FILE='profiles': a directory"):
+        load_settings(ai_settings_file="profiles")
+
+
+@pytest.mark.parametrize("old", ["redis", "pinecone", "milvus", "weaviate"])
+def test_an_old_memory_backend_says_what_to_use(monkeypatch, old):
+    monkeypatch.setenv("MEMORY_BACKEND", old)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert f"{old} memory is not supported any more: use MEMORY_BACKEND=local" in info.value.message
+
+
+def test_safari_says_which_browsers_work(monkeypatch):
+    monkeypatch.setenv("USE_WEB_BROWSER", "safari")
+    with pytest.raises(ConfigError, match="safari is not supported: use USE_WEB_BROWSER=chrome"):
+        load_settings()
+
+
+def test_old_names_get_one_note_per_topic(tmp_path):
+    from autogpt.config.legacy import migration_notes
+
+    (tmp_path / ".env").write_text("REDIS_HOST=localhost\nREDIS_PORT=6379\nUSE_AZURE=False\n",
+                                   encoding="utf-8")
+    notes = migration_notes({"ELEVENLABS_API_KEY": "k", "WIPE_REDIS_ON_START": "True"},
+                            env_file=tmp_path / ".env")
+    assert notes == [
+        "REDIS_HOST, REDIS_PORT are not read any more: Redis, Pinecone, Milvus and Weaviate "
+        "memory are gone: use MEMORY_BACKEND=local (the default: files under "
+        "AUTOGPT_DATA_DIR/memory, kept across runs) or MEMORY_BACKEND=postgres (PostgreSQL with "
+        "pgvector, DATABASE_URL) to share memory between machines.",
+        "WIPE_REDIS_ON_START is not read any more: memory is kept across runs; --wipe-memory "
+        "clears it.",
+        "ELEVENLABS_API_KEY is not read any more: speech (--speak) is not part of autogpt; these "
+        "are ignored.",
+    ]

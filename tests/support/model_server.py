@@ -1,6 +1,7 @@
 """The project's one test double: a local OpenAI-compatible server that replays a script.
 
-``ModelServer(steps, context_window=None, tools_supported=True, api_key=None, loop=False)``
+``ModelServer(steps, context_window=None, tools_supported=True, api_key=None, loop=False,
+embedding_delay=0.0)``
 listens on 127.0.0.1 (port 0 = a free port) in a daemon thread; ``base_url`` ends in ``/v1``.
 
 - ``POST /v1/chat/completions`` is answered by the next script step (``model_script.py``). Before
@@ -98,8 +99,11 @@ class ModelServer:
         loop: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
+        embedding_delay: float = 0.0,
     ) -> None:
         self.host = host
+        self.embedding_delay = embedding_delay
+        """Seconds each embeddings answer waits (a slow endpoint)."""
         self.context_window = context_window
         self.tools_supported = tools_supported
         self.api_key = api_key
@@ -198,6 +202,7 @@ class ModelServer:
         elif handler.command == "POST" and path == "/v1/embeddings":
             record = self._record(handler, body, self.embedding_requests)
             answer = self._authorize(handler, record) or self._embeddings(record)
+            answer = Delay(self.embedding_delay, answer) if self.embedding_delay else answer
         elif handler.command == "GET" and path.startswith("/v1/models"):
             record = self._record(handler, body, self.other_requests)
             answer = self._authorize(handler, record) or models_answer(path)
