@@ -65,7 +65,7 @@ def _brief_message(message: dict[str, Any]) -> dict[str, Any]:
 def _reply_json(content: str) -> dict[str, Any] | None:
     try:
         data = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested bad reply
         return None
     return data if isinstance(data, dict) else None
 
@@ -88,7 +88,7 @@ def _compact_message(message: dict[str, Any]) -> dict[str, Any]:
 def _command_only(content: str) -> str:
     try:
         data = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested bad reply
         return content[:RESULT_KEEP_CHARS]
     command = data.get("command") if isinstance(data, dict) else None
     if not isinstance(command, dict):
@@ -103,7 +103,7 @@ def _short_call(call: dict[str, Any]) -> dict[str, Any]:
     try:
         args = json.loads(fn.get("arguments") or "{}")
         text = json.dumps({k: _short(v) for k, v in args.items()}, ensure_ascii=False)
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         text = (fn.get("arguments") or "")[:ARG_KEEP_CHARS]
     return {**call, "function": {"name": fn.get("name", ""), "arguments": text}}
 
