@@ -24,6 +24,7 @@ from autogpt.prompt.context import Turn
 KEEP_WHOLE = 2
 RESULT_KEEP_CHARS = 300
 ARG_KEEP_CHARS = 120
+PLAN_KEEP_CHARS = 1200
 
 
 def brief(turn: Turn) -> Turn:
@@ -40,7 +41,10 @@ def plan_of(turn: Turn) -> str:
     plan = thoughts.get("plan") if isinstance(thoughts, dict) else None
     if isinstance(plan, list):
         plan = "\n".join(f"- {step}" for step in plan)
-    return plan.strip() if isinstance(plan, str) else ""
+    plan = plan.strip() if isinstance(plan, str) else ""
+    if len(plan) > PLAN_KEEP_CHARS:  # it rides in every request's last message
+        plan = plan[:PLAN_KEEP_CHARS] + f" [... {len(plan):,} characters in all]"
+    return plan
 
 
 def compact(turn: Turn) -> Turn:
