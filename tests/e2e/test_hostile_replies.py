@@ -8,6 +8,8 @@ the session must work."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -47,6 +49,14 @@ def _done_step(case: str):
     return autogpt_reply("task_complete", {"reason": "done"})
 
 
+def run_agent_via(server, wrapper: str) -> subprocess.CompletedProcess[str]:
+    """``python -m autogpt -c -l 5 -y`` started by ``python -c wrapper`` (to measure it)."""
+    return subprocess.run(
+        [sys.executable, "-c", wrapper, sys.executable, "-m", "autogpt", "-c", "-l", "5", "-y"],
+        env=agent_env(server, OPENAI_TIMEOUT="600"), capture_output=True, text=True,
+        encoding="utf-8", timeout=300, check=False)
+
+
 def _assert_every_request_fits(server) -> None:
     for request in server.requests:
         assert request.answered_by != "context_length_exceeded"
@@ -80,3 +90,28 @@ def test_session_with_a_hostile_reply_resumes(model_server_factory, tmp_path, wo
     done = run_agent(second, "--resume", "-l", "5", env=_env(second, case))
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     _assert_every_request_fits(second)
+
+
+BIG_WRITE_CHARS = 20 * 1024 * 1024
+
+
+def test_huge_write_is_refused_and_stored_nowhere(model_server_factory, tmp_path, workspace):
+    """A 20 MB ``write_to_file`` (far beyond any reply a model may send) is an unusable reply:
+    the file is not written, the journal stays small (it held the text twice: 42 MB), and the
+    agent's peak memory is what the HTTP client needs to receive the reply."""
+    write_profile(tmp_path)
+    big = autogpt_reply("write_to_file", {"filename": "big.txt", "text": "y" * BIG_WRITE_CHARS})
+    server = model_server_factory(big, autogpt_reply("write_to_file", {"filename": "big.txt",
+                                                                      "text": "small"}),
+                                  _done_step("json"), context_window=WINDOW)
+    wrapper = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+               "print('rss', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+               "sys.exit(done.returncode)")
+    done = run_agent_via(server, wrapper)
+    assert done.returncode == 0, done.stdout[-2000:]
+    (journal,) = (tmp_path / ".autogpt" / "sessions").glob("*/journal.jsonl")
+    rss_kb = int(done.stdout.split("rss ")[-1].split()[0])
+    assert journal.stat().st_size < 1024 * 1024, journal.stat().st_size  # was twice the text
+    assert rss_kb * 1024 < 10 * BIG_WRITE_CHARS, rss_kb  # 272 MB before, 165 MB after
+    assert "characters long; at most 100,000 are allowed" in done.stdout, done.stdout[-1500:]
+    assert (workspace / "big.txt").read_text(encoding="utf-8") == "small"
