@@ -7,7 +7,10 @@ follows symlinks before the check). Writes are atomic (temp file + rename) and U
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,8 @@ from autogpt.errors import CommandError
 
 BINARY_SNIFF_BYTES = 8192
 SNAPSHOT_LIMIT = 20_000
+READ_CHUNK_CHARS = 1 << 20
+EXACT_COUNT_BYTES = 8 << 20
 SKIP_DIRS = frozenset({".git", "__pycache__", ".venv", "node_modules"})
 
 Snapshot = dict[str, tuple[int, int]]
@@ -74,23 +79,29 @@ class Workspace:
             return str(path)
 
     def write_text(self, name: str, text: str, *, append: bool = False) -> Path:
-        """Atomically replace (or extend) a file: readers never see half a write."""
+        """Atomically replace a file (readers never see half a write), or append to it without
+        reading it. Only regular files: a FIFO, socket or device is refused, never opened."""
         path = self.resolve(name)
         if path.is_dir():
             raise CommandError(f"'{name}' is a directory")
         path.parent.mkdir(parents=True, exist_ok=True)
-        if append and path.exists():
-            text = path.read_text(encoding="utf-8", errors="replace") + text
+        if append:
+            fd = _open_regular(path, name, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            return path
+        existing = _lstat(path)
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            raise _not_regular(name, existing.st_mode)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            if path.exists():
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-            else:
-                os.chmod(tmp, 0o644)
+            os.chmod(tmp, existing.st_mode & 0o777 if existing is not None else 0o644)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -98,27 +109,33 @@ class Workspace:
         return path
 
     def read_text(self, name: str, *, offset: int = 0, limit: int = 20000) -> TextSlice:
-        """Up to ``limit`` characters from ``offset``; binary files are described, not dumped."""
+        """Up to ``limit`` characters from ``offset``; binary files are described, not dumped.
+
+        Memory stays bounded whatever the file's size or the offset: the text before ``offset``
+        is skipped in chunks, and the total is counted the same way (estimated from the size in
+        bytes for files over ``EXACT_COUNT_BYTES``)."""
         path = self.resolve(name)
         if not path.exists():
             raise CommandError(f"file '{name}' does not exist")
         if path.is_dir():
             raise CommandError(f"'{name}' is a directory; use list_files")
-        with open(path, "rb") as handle:
-            head = handle.read(BINARY_SNIFF_BYTES)
-        if b"\x00" in head:
-            size = path.stat().st_size
-            return TextSlice(f"(binary file, {size} bytes; not shown)", 0, size, binary=True)
-        # Large files: read only what is asked for, plus a cheap size estimate for the note.
-        size = path.stat().st_size
-        if size <= 4 * (offset + limit) + BINARY_SNIFF_BYTES:
-            data = path.read_text(encoding="utf-8", errors="replace")
-            return TextSlice(data[offset : offset + limit], offset, len(data))
-        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-            if offset:
-                handle.read(offset)
+        with os.fdopen(_open_regular(path, name, os.O_RDONLY), "rb") as raw:
+            head = raw.read(BINARY_SNIFF_BYTES)
+            size = os.fstat(raw.fileno()).st_size
+            if b"\x00" in head:
+                return TextSlice(f"(binary file, {size} bytes; not shown)", 0, size, binary=True)
+            raw.seek(0)
+            handle = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+            skipped = _skip(handle, offset)
+            if skipped < offset:
+                return TextSlice("", offset, skipped)
             text = handle.read(limit)
-        return TextSlice(text, offset, max(size, offset + len(text)))
+            end = offset + len(text)
+            if len(text) < limit:
+                return TextSlice(text, offset, end)
+            if size <= EXACT_COUNT_BYTES:
+                return TextSlice(text, offset, end + _skip(handle, size))
+            return TextSlice(text, offset, max(size, end))
 
     def delete(self, name: str) -> Path:
         path = self.resolve(name)
@@ -147,6 +164,51 @@ class Workspace:
                 if len(found) >= limit:
                     return found
         return found
+
+
+def _open_regular(path: Path, name: str, flags: int) -> int:
+    """A descriptor of a regular file. ``O_NONBLOCK``: opening a FIFO never waits for the other
+    end; ``O_NOFOLLOW``: the path was resolved, a symlink put there since is refused."""
+    try:
+        fd = os.open(path, flags | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO opened for writing with no reader
+            raise _not_regular(name, stat.S_IFIFO) from None
+        if exc.errno == errno.ELOOP:
+            raise CommandError(f"'{name}' became a symlink; try again") from None
+        raise CommandError(f"cannot open '{name}': {exc.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _not_regular(name, mode)
+    os.set_blocking(fd, True)
+    return fd
+
+
+def _not_regular(name: str, mode: int) -> CommandError:
+    kinds = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device",
+             stat.S_IFBLK: "a device", stat.S_IFDIR: "a directory"}
+    kind = kinds.get(stat.S_IFMT(mode), "not a file")
+    return CommandError(f"'{name}' is not a regular file ({kind}); only regular files can be "
+                        "read or written")
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _skip(handle: io.TextIOWrapper, count: int) -> int:
+    """Read past up to ``count`` characters a chunk at a time; how many there were."""
+    done = 0
+    while done < count:
+        chunk = handle.read(min(READ_CHUNK_CHARS, count - done))
+        if not chunk:
+            break
+        done += len(chunk)
+    return done
 
 
 def snapshot(root: Path, limit: int = SNAPSHOT_LIMIT) -> Snapshot:

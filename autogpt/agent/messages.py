@@ -11,22 +11,41 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from autogpt.llm.types import ChatReply
+from autogpt.llm.types import ChatReply, ToolCall
 from autogpt.reply.parser import Proposal
 
 ELIDE_OVER_CHARS = 600
 ELIDED_ARGS = {"text", "code"}
 MAX_BAD_REPLY_CHARS = 1500
+ARG_KEEP_CHARS = 300
+"""Any other argument longer than this is shortened in the history (a 20,000-character file name
+would otherwise ride along in every later request)."""
+KEPT_CALLS = 3
+"""Tool calls of one reply carried in the history; the rest are dropped there."""
+CALL_ARGS_KEEP_CHARS = 300
+NAME_KEEP_CHARS = 64
 
 
 def canonical_args(proposal: Proposal) -> dict[str, Any]:
-    args = dict(proposal.args)
+    """The args as the history carries them: long texts elided, any other long value cut."""
+    args = {key: _short(value) for key, value in proposal.args.items()}
     for key in ELIDED_ARGS & set(args):
-        value = args[key]
+        value = proposal.args[key]
         if isinstance(value, str) and len(value) > ELIDE_OVER_CHARS:
             where = args.get("filename") or args.get("name") or "the file"
-            args[key] = f"[{len(value):,} characters, see {where}]"
+            args[key] = f"[{len(value):,} characters, see {_short(where)}]"
     return args
+
+
+def _short(value: Any) -> Any:
+    text = value if isinstance(value, str) else None
+    if text is None and isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False)
+        if len(text) <= ARG_KEEP_CHARS:
+            return value
+    if text is None or len(text) <= ARG_KEEP_CHARS:
+        return value
+    return text[:ARG_KEEP_CHARS] + f"... [{len(text):,} characters]"
 
 
 def thoughts_json(proposal: Proposal) -> dict[str, Any]:
@@ -43,8 +62,7 @@ def assistant_message(reply: ChatReply, proposal: Proposal | None) -> dict[str, 
             text = text[:MAX_BAD_REPLY_CHARS] + " [...]"
         message: dict[str, Any] = {"role": "assistant", "content": text}
         if reply.tool_calls:
-            message["tool_calls"] = [_tool_call(c.id, c.name, c.arguments[:500])
-                                     for c in reply.tool_calls]
+            message["tool_calls"] = [_short_call(c) for c in reply.tool_calls[:KEPT_CALLS]]
         return message
     args = canonical_args(proposal)
     if proposal.tool_call_id is not None:
@@ -54,7 +72,7 @@ def assistant_message(reply: ChatReply, proposal: Proposal | None) -> dict[str, 
             "content": content,
             "tool_calls": [_tool_call(proposal.tool_call_id, proposal.command,
                                       json.dumps(args, ensure_ascii=False))]
-            + [_tool_call(c.id, c.name, c.arguments[:500]) for c in reply.tool_calls
+            + [_short_call(c) for c in reply.tool_calls[:KEPT_CALLS]
                if c.id != proposal.tool_call_id],
         }
     body = {"thoughts": thoughts_json(proposal), "command": {"name": proposal.command,
@@ -62,8 +80,14 @@ def assistant_message(reply: ChatReply, proposal: Proposal | None) -> dict[str, 
     return {"role": "assistant", "content": json.dumps(body, ensure_ascii=False)}
 
 
+def _short_call(call: ToolCall) -> dict[str, Any]:
+    return _tool_call(call.id, call.name, call.arguments[:CALL_ARGS_KEEP_CHARS])
+
+
 def _tool_call(call_id: str, name: str, arguments: str) -> dict[str, Any]:
-    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+    """One call as the history carries it (id and name bounded)."""
+    function = {"name": name[:NAME_KEEP_CHARS], "arguments": arguments}
+    return {"id": call_id[:NAME_KEEP_CHARS], "type": "function", "function": function}
 
 
 def result_messages(assistant: dict[str, Any], text: str) -> list[dict[str, Any]]:

@@ -103,7 +103,7 @@ def read_events(path: Path) -> ReadResult:
             continue
         try:
             event = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             if i >= last_index - 1:
                 torn = True
             else:

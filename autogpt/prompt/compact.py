@@ -24,6 +24,7 @@ from autogpt.prompt.context import Turn
 KEEP_WHOLE = 2
 RESULT_KEEP_CHARS = 300
 ARG_KEEP_CHARS = 120
+PLAN_KEEP_CHARS = 1200
 
 
 def brief(turn: Turn) -> Turn:
@@ -40,7 +41,10 @@ def plan_of(turn: Turn) -> str:
     plan = thoughts.get("plan") if isinstance(thoughts, dict) else None
     if isinstance(plan, list):
         plan = "\n".join(f"- {step}" for step in plan)
-    return plan.strip() if isinstance(plan, str) else ""
+    plan = plan.strip() if isinstance(plan, str) else ""
+    if len(plan) > PLAN_KEEP_CHARS:  # it rides in every request's last message
+        plan = plan[:PLAN_KEEP_CHARS] + f" [... {len(plan):,} characters in all]"
+    return plan
 
 
 def compact(turn: Turn) -> Turn:
@@ -65,7 +69,7 @@ def _brief_message(message: dict[str, Any]) -> dict[str, Any]:
 def _reply_json(content: str) -> dict[str, Any] | None:
     try:
         data = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested bad reply
         return None
     return data if isinstance(data, dict) else None
 
@@ -88,7 +92,7 @@ def _compact_message(message: dict[str, Any]) -> dict[str, Any]:
 def _command_only(content: str) -> str:
     try:
         data = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested bad reply
         return content[:RESULT_KEEP_CHARS]
     command = data.get("command") if isinstance(data, dict) else None
     if not isinstance(command, dict):
@@ -103,7 +107,7 @@ def _short_call(call: dict[str, Any]) -> dict[str, Any]:
     try:
         args = json.loads(fn.get("arguments") or "{}")
         text = json.dumps({k: _short(v) for k, v in args.items()}, ensure_ascii=False)
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         text = (fn.get("arguments") or "")[:ARG_KEEP_CHARS]
     return {**call, "function": {"name": fn.get("name", ""), "arguments": text}}
 

@@ -123,8 +123,10 @@ def fit(
         headroom = max(0, summary_reserve(budget.limit) - summary_tokens)
         target = int((room - headroom) * TARGET_SHARE)
         remaining = sum(sizes)
-        # Keep at least the newest turn: results are capped so one turn always fits.
-        while drop < len(turns) - 1 and remaining > target:
+        # Keep the newest turn (results are capped so one turn fits) unless it alone does not
+        # fit: a turn from an older journal, say; then it is folded into the summary too.
+        while drop < len(turns) and remaining > target and (
+                drop < len(turns) - 1 or remaining > room):
             remaining -= sizes[drop]
             drop += 1
     kept = list(turns[drop:])

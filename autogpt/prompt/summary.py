@@ -50,7 +50,7 @@ def _compact_reply(content: str, tool_calls: Any) -> str:
             if isinstance(command, dict) and command.get("name"):
                 text += f" -> {command.get('name')}"
                 text += f" {json.dumps(command.get('args', {}), ensure_ascii=False)}"
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         pass  # not JSON: the text itself is the event
     for call in tool_calls or []:
         fn = call.get("function", {})

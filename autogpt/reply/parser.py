@@ -16,6 +16,7 @@ import json_repair
 
 from autogpt.errors import ReplyError
 from autogpt.llm.types import ToolCall
+from autogpt.reply import limits
 from autogpt.reply.aliases import canonical_args, canonical_command
 
 _FORMAT_HINT = (
@@ -66,7 +67,9 @@ def parse_reply(
 ) -> Proposal:
     """The command the model proposes. ``commands`` maps known command names to argument names.
 
-    With tool calls, the first call is the command and ``text`` only supplies the thoughts."""
+    With tool calls, the first call is the command and ``text`` only supplies the thoughts.
+    A reply over the caps of ``reply/limits.py`` is refused before it is decoded."""
+    limits.check_reply(text, tool_calls)
     if tool_calls:
         return _from_tool_call(text, tool_calls, commands)
     if text is None or not text.strip():
@@ -85,8 +88,10 @@ def parse_reply(
     )
     if not isinstance(name, str) or not name.strip():
         raise ReplyError(_NO_COMMAND)
+    limits.check_name(name)
     command = _canonical(name, commands, notes)
     args, arg_notes = canonical_args(_args_object(raw_args, command, notes), commands.get(command))
+    limits.check_args(command, args)
     return Proposal(thoughts, command, args, None, tuple(notes + arg_notes))
 
 
@@ -96,18 +101,20 @@ def _from_tool_call(
     call = tool_calls[0]
     notes: list[str] = []
     if len(tool_calls) > 1:
-        ignored = ", ".join(c.name for c in tool_calls[1:])
+        ignored = ", ".join(c.name[: limits.MAX_COMMAND_NAME_CHARS] for c in tool_calls[1:])
         notes.append(f"used the first of {len(tool_calls)} tool calls; ignored: {ignored}")
     if not call.name.strip():
         raise ReplyError("Your tool call had no function name. Call one of the provided tools.")
+    limits.check_name(call.name)
     command = _canonical(call.name, commands, notes)
     args = _tool_arguments(call, command, commands, notes)
     args, arg_notes = canonical_args(args, commands.get(command))
+    limits.check_args(command, args)
     thoughts = Thoughts()
     if text and text.strip():  # the same thoughts JSON, or prose
         objects, _ = _find_objects(text, [])
         found = next((t for o in objects if (t := _thoughts_of(o)) is not None), None)
-        thoughts = found or Thoughts(text=text.strip())
+        thoughts = found or Thoughts(text=limits.cut_thought(text.strip()))
     return Proposal(thoughts, command, args, call.id, tuple(notes + arg_notes))
 
 
@@ -145,6 +152,8 @@ def _decode_strict(seg: str) -> list[dict[str, Any]]:
             value, end = decoder.raw_decode(seg, start)
         except ValueError:
             break
+        except RecursionError:
+            raise limits.nesting_error() from None
         objects += _dicts(value)
         start = seg.find("{", end)
     return objects
@@ -212,13 +221,13 @@ def _args_key(obj: dict[str, Any]) -> str | None:
 def _thoughts_of(obj: dict[str, Any]) -> Thoughts | None:
     raw = obj.get("thoughts")
     if isinstance(raw, str) and raw.strip():
-        return Thoughts(text=raw.strip())
+        return Thoughts(text=limits.cut_thought(raw.strip()))
     if not isinstance(raw, dict):
         raw = obj if any(k in obj for k in _THOUGHT_KEYS) else None
     if raw is None:
         return None
-    texts = {k: _as_text(raw.get(k)) for k in _THOUGHT_KEYS if k != "plan"}
-    return Thoughts(**texts, plan=_plan(raw.get("plan")))
+    texts = {k: limits.cut_thought(_as_text(raw.get(k))) for k in _THOUGHT_KEYS if k != "plan"}
+    return Thoughts(**texts, plan=limits.cut_plan(_plan(raw.get("plan"))))
 
 
 def _as_text(value: Any) -> str:
@@ -280,6 +289,8 @@ def _load_object(raw: str, notes: list[str]) -> dict[str, Any] | None:
     for _ in range(2):  # a second pass for an object encoded twice ("{\"filename\": ...}")
         try:
             value = json.loads(raw, strict=False)
+        except RecursionError:
+            raise limits.nesting_error() from None
         except ValueError:
             value = _decode_repaired(raw)
             value = value[0] if len(value) == 1 else None

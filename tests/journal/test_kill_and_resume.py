@@ -1,7 +1,8 @@
 """Nothing is lost: a run killed with SIGKILL during cycle 4 is finished by ``--resume``.
 
 Killed at three points: while the model request of cycle 4 is in flight (before the command),
-while its command runs (a read blocked on a FIFO), and after it (the request of cycle 5).
+while its command runs (Python code sleeping in the local sandbox), and after it (the request
+of cycle 5).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ def _append(i: int):
     return autogpt_reply("append_to_file", {"filename": "log.txt", "text": f"step {i}\n"})
 
 
-def _spawn(server):
-    return subprocess.Popen([sys.executable, "-m", "autogpt", *LIMIT], env=agent_env(server),
+def _spawn(server, **env: str):
+    return subprocess.Popen([sys.executable, "-m", "autogpt", *LIMIT], env=agent_env(server, **env),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -71,10 +72,10 @@ def test_killed_before_the_command_resumes_with_the_same_request(
 def test_killed_during_the_command_tells_the_model_and_does_not_rerun_it(
         model_server_factory, tmp_path, workspace):
     write_profile(tmp_path)
-    os.mkfifo(workspace / "pipe")
+    sleeper = {"name": "sleep.py", "code": "import time\ntime.sleep(60)\n"}
     first = model_server_factory(*[_append(i) for i in (1, 2, 3)],
-                                 autogpt_reply("read_file", {"filename": "pipe"}))
-    proc = _spawn(first)
+                                 autogpt_reply("execute_python_code", sleeper))
+    proc = _spawn(first, EXECUTION_BACKEND="local")
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if _journal_has_start(tmp_path, cycle=4):
@@ -88,7 +89,7 @@ def test_killed_during_the_command_tells_the_model_and_does_not_rerun_it(
     done = run_agent(second, "--resume", env=agent_env(second))
     assert done.returncode == 0, done.stdout
     told = second.requests[0].messages[-1]["content"]
-    assert "Command read_file was interrupted" in told
+    assert "Command execute_python_code was interrupted" in told
     assert "interrupted" in done.stdout
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "".join(
         f"step {i}\n" for i in range(1, 5))

@@ -76,3 +76,19 @@ def test_plan_of_reads_the_plan_as_bullet_lines():
     turn.messages[0] = {"role": "assistant", "content": json.dumps(listed)}
     assert plan_of(turn) == "- read a\n- write b"
     assert plan_of(Turn([{"role": "assistant", "content": "not json"}])) == ""
+
+
+def test_plan_of_a_huge_plan_is_cut_to_fit_every_request():
+    reply = {"thoughts": {"plan": "- " + "step " * 20_000},
+             "command": {"name": "read_file", "args": {"filename": "a"}}}
+    plan = plan_of(Turn([{"role": "assistant", "content": json.dumps(reply)}]))
+    assert plan.startswith("- step step") and len(plan) < 1300
+    assert "100,001 characters in all" in plan
+
+
+def test_deeply_nested_unparsed_reply_is_carried_as_text():
+    turn = Turn([{"role": "assistant", "content": "[" * 1500},
+                 {"role": "user", "content": "Your reply could not be used"}])
+    assert brief(turn).messages[0]["content"] == "[" * 1500
+    assert compact(turn).messages[0]["content"] == "[" * 300
+    assert plan_of(turn) == ""

@@ -59,3 +59,11 @@ def test_events_that_are_not_json_are_summarised_as_text():
     t = Turn([{"role": "assistant", "content": "not json at all {"},
               {"role": "user", "content": "Human feedback: 继续"}])
     assert describe_turn(t) == "I decided: not json at all {\nHuman feedback: 继续"
+
+
+def test_a_newest_turn_too_big_for_any_request_is_dropped_to_be_folded():
+    turns = [turn(1, 10), turn(2, 5000)]
+    f = fit(system="sys", summary=None, turns=turns, tail="t", budget=Budget(4000, 800),
+            counter=COUNTER)
+    assert f.drop == 2
+    assert f.prompt_tokens + 800 <= 4000
