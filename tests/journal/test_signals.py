@@ -2,8 +2,9 @@
 recorded, an exit status that says which, and ``--resume`` goes on.
 
 Real signals to real ``python -m autogpt`` processes (continuous mode) against the scripted
-model server: sent while a command runs (a read blocked on a FIFO) and while a model request is
-in flight (sent by the server before it answers). The closed pipe is a real ``head -3``."""
+model server: sent while a command runs (Python code sleeping in the local sandbox) and while a
+model request is in flight (sent by the server before it answers). The closed pipe is a real
+``head -3``."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ def _append(i: int):
     return autogpt_reply("append_to_file", {"filename": "log.txt", "text": f"step {i}\n"})
 
 
-def _spawn(server, stdout=subprocess.PIPE) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "autogpt", *FLAGS], env=agent_env(server),
+def _spawn(server, stdout=subprocess.PIPE, **extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "autogpt", *FLAGS],
+                            env=agent_env(server, **extra),
                             stdout=stdout, stderr=subprocess.PIPE, text=True, encoding="utf-8")
 
 
@@ -61,9 +63,9 @@ def _assert_saved(tmp_path: Path, status: str, exit_code: int) -> None:
 def test_sigterm_while_a_command_runs_saves_reports_and_exits_143(
         model_server_factory, tmp_path, workspace):
     write_profile(tmp_path)
-    os.mkfifo(workspace / "pipe")
-    first = model_server_factory(_append(1), autogpt_reply("read_file", {"filename": "pipe"}))
-    proc = _spawn(first)
+    sleeper = {"name": "sleep.py", "code": "import time\ntime.sleep(60)\n"}
+    first = model_server_factory(_append(1), autogpt_reply("execute_python_code", sleeper))
+    proc = _spawn(first, EXECUTION_BACKEND="local")
     deadline = time.monotonic() + 30
     while not _command_started(tmp_path, 2) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -75,9 +77,10 @@ def test_sigterm_while_a_command_runs_saves_reports_and_exits_143(
     _assert_saved(tmp_path, "terminated", 143)
 
     second = model_server_factory(_append(2), autogpt_reply("task_complete", {"reason": "done"}))
-    done = run_agent(second, "--resume", env=agent_env(second))
+    done = run_agent(second, "--resume", env=agent_env(second, EXECUTION_BACKEND="local"))
     assert done.returncode == 0, done.stdout
-    assert "Command read_file was interrupted" in second.requests[0].messages[-1]["content"]
+    assert ("Command execute_python_code was interrupted"
+            in second.requests[0].messages[-1]["content"])
     assert "it stops after 8 more cycles" in done.stdout  # the rest of its window of 10
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\n"
 
