@@ -84,7 +84,7 @@ def download_file(
     deadline = Deadline(ctx.settings.download_timeout, "DOWNLOAD_TIMEOUT")
     try:
         with os.fdopen(fd, "wb") as out, open_response(url, route, deadline=deadline) as response:
-            raise_for_status(url, response)
+            raise_for_status(url, response, route)
             progress = _Progress(ctx, url)
             _, truncated = read_capped(
                 response, limit, url=url, sink=out.write, progress=progress.update,

@@ -112,7 +112,7 @@ def fetch(url: str, route: Route, *, max_bytes: int) -> Fetched:
     """The body of ``url`` (at most ``max_bytes``; ``truncated`` says if more was left)."""
     deadline = Deadline(route.timeout, "BROWSE_PAGE_TIMEOUT")
     with open_response(url, route, deadline=deadline) as response:
-        raise_for_status(url, response)
+        raise_for_status(url, response, route)
         body, truncated = read_capped(response, max_bytes, url=url, deadline=deadline)
         return Fetched(
             url=url,
@@ -234,7 +234,14 @@ def _send(
         raise CommandError(f"fetching {url}{via} failed: {_reason(exc)}") from None
 
 
-def raise_for_status(url: str, response: httpx2.Response) -> None:
+def raise_for_status(url: str, response: httpx2.Response, route: Route | None = None) -> None:
+    proxy = route.proxy(str(response.url)) if route else None
+    if response.status_code == 407 and proxy:
+        raise CommandError(
+            f"the proxy at {redact(proxy)} refused the credentials (407 Proxy Authentication "
+            f"Required) while fetching {_shown(url)}: put the right user name and password in "
+            "the proxy setting (http://user:password@host:port)"
+        )
     if response.status_code >= 400:
         phrase = quote(response.reason_phrase or "", 100)  # the server chose it
         raise CommandError(

@@ -95,7 +95,7 @@ def _searxng(query: str, num: int, settings: Settings, route: Route) -> list[Sea
                 f"SearXNG at {without_secrets(root)} refused format=json (HTTP 403); enable json "
                 "under search.formats in its settings.yml"
             )
-        raise_for_status(url, r)
+        raise_for_status(url, r, route)
         data = _json(read_capped(r, MAX_ANSWER_BYTES, url=url)[0], "SearXNG")
     return [
         SearchResult(

@@ -121,3 +121,17 @@ def test_a_trickling_server_is_cut_off_at_the_overall_deadline(site: Site, part:
         f"timed out after 2 s {'waiting for' if part == 'head' else 'reading'} {url} "
         "(BROWSE_PAGE_TIMEOUT): the server answers too slowly"
     )
+
+
+def test_a_407_on_a_page_read_names_the_proxy(site: Site) -> None:
+    """Real squid with basic auth answers a plain-HTTP GET with 407 for a wrong password."""
+    from tests.support.real_proxies import Squid
+
+    with Squid(credentials=("alice", "s3cret")) as squid:
+        wrong = squid.url_with("alice", "wrong-pass")
+        with pytest.raises(CommandError) as refused:
+            fetch(site.proxied_url("/hello"), _route(http_proxy=wrong), max_bytes=10_000)
+    message = str(refused.value)
+    assert message.startswith(f"the proxy at http://alice:***@127.0.0.1:{squid.port} refused "
+                              "the credentials (407")
+    assert "wrong-pass" not in message
