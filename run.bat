@@ -35,6 +35,8 @@ if not exist .env (
     copy .env.template .env >nul
     echo Created .env from .env.template: put your OPENAI_API_KEY there, or enter it when asked.
 )
+rem The "Resume with:" hint names this script, not a python the user may not have on PATH.
+set AUTOGPT_LAUNCHER=run.bat
 "%PY%" -m autogpt %*
 exit /b
 
