@@ -10,6 +10,7 @@ test if the script was not used up, was overrun, or a request was one OpenAI wou
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -35,6 +36,12 @@ LEAKY_NAMES = {
 LEAKY_PREFIXES = ("OPENAI_", "AZURE_OPENAI_")
 KEPT = {"PATH", "HOME", "TMPDIR", "LANG", "TERM", "PYTHONPATH", "AUTOGPT_REQUIRE_ALL_TESTS"}
 NO_PROXY = "127.0.0.1,localhost"
+
+# A test runner started in the background by a shell without job control inherits SIGINT
+# ignored, and so would every agent a test starts (Python then installs no Ctrl-C handler): the
+# Ctrl-C tests need what a terminal gives, so the runner takes the default back.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @cache
