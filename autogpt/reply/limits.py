@@ -9,6 +9,7 @@ request, and no ``--resume``, could carry. Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from autogpt.errors import ReplyError
@@ -56,7 +57,24 @@ def check_reply(text: str | None, tool_calls: Sequence[ToolCall]) -> None:
 
 def check_text_nesting(text: str) -> None:
     """Refuse JSON text nested deeper than ``MAX_NESTING`` (brackets inside strings are text)."""
-    depth, in_string, escaped = 0, False, False
+    if json_depths(text).deepest > MAX_NESTING:
+        raise nesting_error()
+
+
+@dataclass(frozen=True)
+class Depths:
+    deepest: int
+    """The deepest nesting of objects and lists seen."""
+    open: int
+    """How many are still open at the end (0 for complete JSON)."""
+    in_string: bool
+    """The text ends inside a string."""
+
+
+def json_depths(text: str) -> Depths:
+    """One pass over JSON-ish text, counting brackets outside strings; no parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
     for ch in text:
         if in_string:
             escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
@@ -64,10 +82,10 @@ def check_text_nesting(text: str) -> None:
             in_string = True
         elif ch in "{[":
             depth += 1
-            if depth > MAX_NESTING:
-                raise nesting_error()
+            deepest = max(deepest, depth)
         elif ch in "}]":
             depth = max(0, depth - 1)
+    return Depths(deepest=deepest, open=depth, in_string=in_string)
 
 
 def nesting_error() -> ReplyError:

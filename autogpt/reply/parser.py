@@ -177,17 +177,8 @@ def _dicts(value: Any) -> Iterator[dict[str, Any]]:
 
 def _looks_truncated(seg: str) -> bool:
     """True when the text ends inside a string or an unclosed object/array."""
-    depth, in_string, escaped = 0, False, False
-    for ch in seg[seg.find("{") :] if "{" in seg else "":
-        if in_string:
-            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
-        elif ch == '"':
-            in_string = True
-        elif ch in "{[":
-            depth += 1
-        elif ch in "}]":
-            depth -= 1
-    return in_string or depth > 0
+    depths = limits.json_depths(seg[seg.find("{") :] if "{" in seg else "")
+    return depths.in_string or depths.open > 0
 
 
 def _command_of(obj: dict[str, Any]) -> tuple[Any, Any, bool] | None:
