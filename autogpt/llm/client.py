@@ -27,6 +27,7 @@ from autogpt.errors import (
     ModelUnavailable,
 )
 from autogpt.llm.catalog import is_reasoning_model
+from autogpt.llm.response_cap import ResponseTooLarge, capped_transport
 from autogpt.llm.retry import Failure, RetryPolicy, parse_retry_after, unreachable_reason
 from autogpt.llm.types import ChatReply, ChatRequest, ToolCall, Usage
 
@@ -156,6 +157,8 @@ class OpenAIModelClient:
                                         f"{self.settings.openai_timeout:g} s")
             except openai.APIConnectionError as exc:
                 failure = self._connection_failure(exc)
+            except ResponseTooLarge as exc:  # raised while the SDK reads the body
+                failure = self._failure("too_large", message=str(exc))
             attempt += 1
             if not self.policy.allows(attempt, failure):
                 raise self._final_error(failure, attempts=attempt) from None
@@ -215,6 +218,12 @@ class OpenAIModelClient:
         via = f" through proxy {redact(proxy)}" if proxy else ""
         if failure.kind == "proxy_auth" and self.proxy_setting:
             return self._proxy_refused(*self.proxy_setting)
+        if failure.kind == "too_large":
+            return ModelRejected(
+                f"The model endpoint at {where} sent an unusable answer: {failure.message}. "
+                "It was dropped unread; check the endpoint, then resume the run.",
+                exit_code=EXIT_STOPPED, reason="answer too large",
+            )
         if failure.status == 401:
             return ModelRejected(
                 f"The model endpoint refused the API key (401): {failure.message} "
@@ -275,7 +284,7 @@ def _http_client(base: type, proxy: str | None) -> Any:
                 with contextlib.suppress(Exception):
                     self.close()
 
-    return _Client(proxy=proxy, trust_env=False)
+    return _Client(transport=capped_transport(proxy), trust_env=False)
 
 
 KEY_CHECK_TIMEOUT = 15.0

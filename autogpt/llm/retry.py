@@ -22,7 +22,8 @@ class Failure:
     """One failed attempt, described without the openai package."""
 
     kind: str
-    """"connection", "unreachable" (refused, unknown name), "timeout", "status", "proxy_auth"."""
+    """"connection", "unreachable" (refused, unknown name), "timeout", "status", "proxy_auth",
+    "too_large" (an answer past the size cap: not retried)."""
     status: int | None = None
     code: str | None = None
     message: str = ""
@@ -49,6 +50,8 @@ class Failure:
             return "connection failed"
         if self.kind == "proxy_auth":
             return "proxy refused the credentials"
+        if self.kind == "too_large":
+            return "answer too large"
         return f"HTTP {self.status}"
 
     def describe(self) -> str:

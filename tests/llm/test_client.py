@@ -143,3 +143,18 @@ def test_refused_proxy_is_named_in_one_clear_message(env):
         client.complete(HELLO)
     assert "through proxy http://user:***@127.0.0.1:9" in info.value.message
     assert "pw" not in info.value.message.replace("***", "")
+
+
+def test_an_answer_past_the_size_cap_stops_the_run_unretried(model_server, monkeypatch):
+    """A broken or hostile endpoint's oversize answer is dropped as it streams in, not retried
+    (the cap is lowered from 32 MB to 2 MB to keep the test small)."""
+    from autogpt.llm import response_cap
+
+    monkeypatch.setattr(response_cap, "MAX_RESPONSE_BYTES", 2 * 1024 * 1024)
+    model_server.add(reply("x" * 3_000_000))
+    waits: list = []
+    with pytest.raises(ModelRejected) as stopped:
+        client_for(model_server.base_url, waits).complete(HELLO)
+    assert "larger than 2 MB" in stopped.value.message
+    assert stopped.value.exit_code == 3
+    assert waits == [] and len(model_server.requests) == 1
