@@ -14,6 +14,7 @@ from typing import Any
 from autogpt.agent import messages as msgs
 from autogpt.agent.budget import CostTracker
 from autogpt.agent.state import RunState
+from autogpt.agent.stuck import StuckDetector
 from autogpt.config.ai_profile import AIProfile
 from autogpt.errors import UsageError
 from autogpt.journal.journal import JOURNAL, iter_sessions, load_state, read_events, sessions_dir
@@ -103,9 +104,7 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
         elif kind == "correction":
             state.corrections += 1
         elif kind == "end":
-            loaded.end_reason = event.get("reason", "")
-            loaded.finished = event.get("outcome") in FINISHED_OUTCOMES
-            loaded.last_outcome = event.get("outcome")
+            _end(loaded, event)
         elif kind == "resumed":
             loaded.finished = False
             loaded.last_outcome = None
@@ -120,6 +119,15 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
     if events:
         state.started = float(events[0].get("ts", 0.0))
     return loaded
+
+
+def _end(loaded: LoadedSession, event: dict[str, Any]) -> None:
+    outcome = event.get("outcome")
+    if outcome == "stuck":  # resumed by choice: the model gets its nudge anew
+        loaded.state.stuck = StuckDetector()
+    loaded.end_reason = event.get("reason", "")
+    loaded.finished = outcome in FINISHED_OUTCOMES
+    loaded.last_outcome = outcome
 
 
 def _add_turn(state: RunState, event: dict[str, Any]) -> None:

@@ -27,3 +27,25 @@ def test_alternating_failing_commands_stop_the_run_as_stuck_after_the_nudge(
               if NUDGE in r.messages[-1]["content"]]
     assert nudged == [6]
     assert "status=stuck" in run_agent(None, "--list-sessions").stdout
+
+
+def test_resuming_a_stuck_session_gives_the_model_a_fresh_start(model_server_factory, tmp_path,
+                                                                workspace):
+    """The user chose to go on: one more failure after the resume is not the end of it."""
+    write_profile(tmp_path)
+    steps = []
+    for i in range(4):
+        steps.append(autogpt_reply("read_file", {"filename": f"notes-{i}.txt"}))
+        steps.append(autogpt_reply("write_to_file", {"filename": f"../out-{i}.txt",
+                                                     "text": "x"}))
+    first = model_server_factory(*steps)
+    stuck = run_agent(first, "-c", "-l", "20", "-y")
+    assert "Stopped (stuck)" in stuck.stdout, stuck.stdout
+    second = model_server_factory(
+        autogpt_reply("read_file", {"filename": "missing.txt"}),
+        autogpt_reply("write_to_file", {"filename": "done.txt", "text": "ok"}),
+        autogpt_reply("task_complete", {"reason": "done"}),
+    )
+    done = run_agent(second, "--resume", "-c", "-l", "5")
+    assert done.returncode == 0, done.stdout
+    assert (workspace / "done.txt").read_text(encoding="utf-8") == "ok"
