@@ -289,6 +289,10 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
 
     dimensions = settings.embedding_dimensions or None
     model = catalog.lookup(settings.embedding_model, fallback_window=8191)
+    if not model.priced:
+        left_out = " (and the budget leaves them out)" if agent.state.costs.budget else ""
+        console.warn(f"The price of the embedding model {model.name!r} is unknown: its requests "
+                     f"for long-term memory count as $0 in the costs{left_out}.")
 
     def embed_batch(texts: list[str]) -> list[list[float]]:
         with console.waiting("Embedding for long-term memory..."):

@@ -58,3 +58,17 @@ def test_a_failing_memory_backend_warns_once_and_the_run_goes_on(model_server, t
     done = run_agent(model_server, "-c", "-l", "5", "-y", env=env)
     assert done.returncode == 0, done.stdout
     assert done.stdout.count("cannot reach PostgreSQL") == 1
+
+
+def test_an_embedding_model_of_unknown_price_is_said_once(model_server, tmp_path, workspace):
+    """A local embedding model (Ollama's nomic-embed-text): the run goes on, counting it $0."""
+    write_profile(tmp_path)
+    model_server.script([autogpt_reply("list_files", {"directory": "."}),
+                         autogpt_reply("task_complete", {"reason": "done"})])
+    env = agent_env(model_server, MEMORY_BACKEND="local", EMBEDDING_MODEL="nomic-embed-text",
+                    EMBEDDING_DIMENSIONS="0")
+    done = run_agent(model_server, "-c", "-l", "5", "-y", env=env)
+    assert done.returncode == 0, done.stdout
+    warned = [line for line in done.stdout.splitlines()
+              if "price of the embedding model 'nomic-embed-text' is unknown" in line]
+    assert len(warned) == 1
