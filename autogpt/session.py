@@ -306,7 +306,6 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
     if wipe:
         store.clear()
         console.info("Long-term memory wiped.")
-    agent.ctx.memory = store
     agent.recall = lambda query, budget, shown: recall_block(
         store, query, budget_tokens=budget, count_tokens=agent.counter.text, exclude=shown,
         min_score=0.2)

@@ -366,7 +366,7 @@ class Agent:
             self.show(Notice(verdict.nudge, "warn"))
         self._record("command_end", assistant, content, command=proposal.command,
                      args=proposal.args, ok=result.ok, error=None if result.ok else text[:300],
-                     duration=round(duration, 3), start_logged=True)
+                     duration=round(duration, 3))
         if self.remember and result.ok and result.finish is None:
             self.remember(content, "result")
         if result.finish is not None:
@@ -385,8 +385,7 @@ class Agent:
         return (text[:keep] + f"\n[Result cut to fit the context: {keep} of {len(text)} "
                 "characters shown. Ask for less at a time, e.g. read_file with offset and limit.]")
 
-    def _record(self, kind: str, assistant: dict[str, Any], text: str, *,
-                start_logged: bool = False, **extra: Any) -> None:
+    def _record(self, kind: str, assistant: dict[str, Any], text: str, **extra: Any) -> None:
         turn_messages = [assistant, *msgs.result_messages(assistant, text)]
         self.state.turns.append(promptctx.Turn(turn_messages, cycle=self.state.cycle))
         self.journal.append(kind, cycle=self.state.cycle, messages=turn_messages, **extra)
