@@ -158,7 +158,7 @@ class Agent:
         newest reply (past thoughts are not carried in the history), the next-step trigger."""
         parts = []
         turns = self.state.view() if self.recall and budget_tokens > 0 else []
-        if turns:
+        if self.recall and turns:
             shown = {str(m.get("content", "")) for t in turns for m in t.messages}
             query = str(turns[-1].messages[-1].get("content", ""))
             parts.append(self.recall(query, budget_tokens, shown) if query else "")

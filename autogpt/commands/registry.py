@@ -121,7 +121,7 @@ def build_spec(
         default = p.default if p.default is not inspect.Parameter.empty else ...
         fields[p.name] = (annotation, default)
     cmd_name = name or fn.__name__
-    model = pydantic.create_model(  # type: ignore[call-overload]
+    model = pydantic.create_model(
         f"{cmd_name}_args",
         __config__=pydantic.ConfigDict(extra="forbid"),
         **fields,
