@@ -1,7 +1,7 @@
 @echo off
 rem One command on a fresh Windows machine (needs Python 3.10+ as "py" or "python"):
 rem   run.bat [agent flags]      set up .venv, install, create .env, run the agent
-rem   run.bat test [pytest args] set up .venv with the test tools, run ruff and the tests
+rem   run.bat test [pytest args] set up .venv with the test tools, run ruff, mypy and the tests
 setlocal
 cd /d "%~dp0"
 set MODE=agent
@@ -43,6 +43,7 @@ exit /b
 :test
 shift
 "%PY%" -m ruff check autogpt tests bench || exit /b 1
+"%PY%" -m mypy || exit /b 1
 "%PY%" -m pytest %1 %2 %3 %4 %5 %6 %7 %8 %9
 set STATUS=%errorlevel%
 if "%STATUS%"=="5" (

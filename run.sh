@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command on a fresh machine (needs only Python 3.10+):
 #   ./run.sh [agent flags]      set up .venv, install, create .env, run the agent
-#   ./run.sh test [pytest args] set up .venv with the test tools, run ruff and the tests
+#   ./run.sh test [pytest args] set up .venv with the test tools, run ruff, mypy and the tests
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -49,6 +49,7 @@ if [ -z "${TIKTOKEN_CACHE_DIR:-}" ] && [ -d ../shared/tiktoken ]; then
 fi
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 "$PY" -m ruff check autogpt tests bench
+"$PY" -m mypy  # strict, over autogpt/ (pyproject.toml [tool.mypy])
 set +e
 "$PY" -m pytest "$@"
 status=$?

@@ -49,12 +49,6 @@ class RunStopped(AutogptError):
         self.reason = reason
 
 
-class Interrupted(AutogptError):
-    """Ctrl-C."""
-
-    exit_code = EXIT_INTERRUPTED
-
-
 class CommandError(Exception):
     """Raised inside a command or the registry; becomes ``Error: ...`` text for the model."""
 

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from autogpt import logs, shutdown
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.budget import price_check
-from autogpt.agent.cycle import Agent, ModelSetup
+from autogpt.agent.cycle import Agent, ModelSetup, Show
 from autogpt.agent.events import Event, Notice, Thinking
 from autogpt.agent.run import run
 from autogpt.agent.state import RunState
@@ -35,7 +35,7 @@ from autogpt.journal import resume as resuming
 from autogpt.journal.journal import Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
-from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient, check_key, needs_key
+from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient, WaitCallback, check_key, needs_key
 from autogpt.llm.retry import Failure
 from autogpt.prompt.system import build_system_prompt
 from autogpt.ui.console import Console
@@ -271,7 +271,7 @@ def _ensure_api_key(settings: Settings, console: Console) -> Settings:
                      "or in the environment.")
 
 
-def _wait_notice(console: Console):  # type: ignore[no-untyped-def]
+def _wait_notice(console: Console) -> WaitCallback:
     def notice(attempt: int, total: int, seconds: float, failure: Failure) -> None:
         console.warn(f"Model request failed ({failure.describe()}), retry {attempt}/{total} in "
                      f"{round(seconds, 1):g} s")
@@ -310,7 +310,6 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
     if wipe:
         store.clear()
         console.info("Long-term memory wiped.")
-    agent.ctx.memory = store
     agent.recall = lambda query, budget, shown: recall_block(
         store, query, budget_tokens=budget, count_tokens=agent.counter.text, exclude=shown,
         min_score=0.2)
@@ -319,7 +318,7 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
     agent.ctx.resources.get_or_create("memory", lambda: store, lambda s: s.close())
 
 
-def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandContext):  # type: ignore[no-untyped-def]
+def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandContext) -> Show:
     """Probe the code-execution backend in the background (Docker answers within 2 s or not) and
     say which one is active, once, before the next thing shown: never a wait at start-up. The
     probe (and the docker SDK's import) starts once the first reply is in, so it does not slow

@@ -119,7 +119,7 @@ class GuardedStream:
     ``fallback`` (or nowhere). The stream's file descriptor is pointed at /dev/null, so the text
     still buffered in it is dropped quietly, at exit too."""
 
-    def __init__(self, stream: TextIO, *, fallback: TextIO | None) -> None:
+    def __init__(self, stream: TextIO, *, fallback: TextIO | GuardedStream | None) -> None:
         self._stream = stream
         self._fallback = fallback
         self._lost = False

@@ -63,18 +63,6 @@ class CostTracker:
     def to_dict(self) -> dict[str, dict[str, float]]:
         return {name: vars(u).copy() for name, u in self.per_model.items()}
 
-    @classmethod
-    def from_dict(cls, data: dict[str, dict[str, float]], budget: float) -> CostTracker:
-        tracker = cls(budget=budget)
-        for name, values in data.items():
-            tracker.per_model[name] = ModelUsage(
-                requests=int(values.get("requests", 0)),
-                prompt_tokens=int(values.get("prompt_tokens", 0)),
-                completion_tokens=int(values.get("completion_tokens", 0)),
-                dollars=float(values.get("dollars", 0.0)),
-            )
-        return tracker
-
 
 def price_check(models: Iterable[ModelInfo], budget: float) -> str | None:
     """A warning for models of unknown price (their requests count as $0), or UsageError when a

@@ -13,6 +13,7 @@ from typing import Any
 
 from autogpt.agent import messages as msgs
 from autogpt.agent.authorize import Authorizer, Decision, parse_answer
+from autogpt.agent.correction import MAX_CORRECTIONS, correction_messages, refuse_cut_writes
 from autogpt.agent.events import (
     Authorized,
     CostLine,
@@ -40,7 +41,6 @@ from autogpt.reply.parser import Proposal, parse_reply
 
 log = logging.getLogger(__name__)
 
-MAX_CORRECTIONS = 2
 RESULT_SHARE = 0.25
 OVERFLOW_SHRINK = 0.8
 PLAN_PREFIX = "Your plan so far:"
@@ -158,7 +158,7 @@ class Agent:
         newest reply (past thoughts are not carried in the history), the next-step trigger."""
         parts = []
         turns = self.state.view() if self.recall and budget_tokens > 0 else []
-        if turns:
+        if self.recall and turns:
             shown = {str(m.get("content", "")) for t in turns for m in t.messages}
             query = str(turns[-1].messages[-1].get("content", ""))
             parts.append(self.recall(query, budget_tokens, shown) if query else "")
@@ -303,7 +303,7 @@ class Agent:
             reply = self._request(current, "main" if attempt == 0 else "correction")
             try:
                 proposal = parse_reply(reply.text, reply.tool_calls, commands=commands)
-                _refuse_cut_writes(reply, proposal)
+                refuse_cut_writes(reply, proposal)
                 return reply, proposal, None
             except ReplyError as exc:
                 error = exc
@@ -312,14 +312,7 @@ class Agent:
             self.state.corrections += 1
             self.journal.append("correction", cycle=self.state.cycle + 1, error=str(error))
             self.show(Notice(f"Unusable reply ({error}); asking the model to correct it.", "warn"))
-            bad = msgs.assistant_message(reply, None)
-            trigger = TRIGGER_TOOLS if self.state.tool_mode else TRIGGER
-            current = [*messages, bad] + msgs.result_messages(
-                bad, f"Your last reply could not be used: {error}")
-            if current[-1]["role"] == "tool":
-                current.append({"role": "user", "content": trigger})
-            else:
-                current[-1] = {**current[-1], "content": current[-1]["content"] + "\n\n" + trigger}
+            current = correction_messages(messages, reply, error, self.state.tool_mode)
         return reply, None, error
 
     # --- authorization -------------------------------------------------------------------
@@ -366,7 +359,7 @@ class Agent:
             self.show(Notice(verdict.nudge, "warn"))
         self._record("command_end", assistant, content, command=proposal.command,
                      args=proposal.args, ok=result.ok, error=None if result.ok else text[:300],
-                     duration=round(duration, 3), start_logged=True)
+                     duration=round(duration, 3))
         if self.remember and result.ok and result.finish is None:
             self.remember(content, "result")
         if result.finish is not None:
@@ -385,22 +378,7 @@ class Agent:
         return (text[:keep] + f"\n[Result cut to fit the context: {keep} of {len(text)} "
                 "characters shown. Ask for less at a time, e.g. read_file with offset and limit.]")
 
-    def _record(self, kind: str, assistant: dict[str, Any], text: str, *,
-                start_logged: bool = False, **extra: Any) -> None:
+    def _record(self, kind: str, assistant: dict[str, Any], text: str, **extra: Any) -> None:
         turn_messages = [assistant, *msgs.result_messages(assistant, text)]
         self.state.turns.append(promptctx.Turn(turn_messages, cycle=self.state.cycle))
         self.journal.append(kind, cycle=self.state.cycle, messages=turn_messages, **extra)
-
-
-CONTENT_COMMANDS = {"write_to_file", "append_to_file", "execute_python_code"}
-
-
-def _refuse_cut_writes(reply: ChatReply, proposal: Proposal) -> None:
-    """A reply cut at the token limit may still parse; its file text would be incomplete."""
-    cut = reply.finish_reason == "length" or any("cut off" in n for n in proposal.notes)
-    if cut and proposal.command in CONTENT_COMMANDS:
-        raise ReplyError(
-            f"Your reply was cut off at the length limit, so the text for {proposal.command} is "
-            "incomplete. Write long texts in parts: write_to_file with the first part, then "
-            "append_to_file with the rest, keeping each reply short."
-        )

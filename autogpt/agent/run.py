@@ -13,7 +13,7 @@ from collections.abc import Callable
 from autogpt import shutdown
 from autogpt.agent.cycle import Agent
 from autogpt.agent.events import Notice
-from autogpt.agent.outcome import Outcome
+from autogpt.agent.outcome import Outcome, OutcomeKind
 from autogpt.errors import (
     EXIT_FINISHED,
     EXIT_INTERRUPTED,
@@ -59,7 +59,7 @@ def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
         outcome = Outcome("error", exc.message)
         exit_code = exc.exit_code
     except RunStopped as exc:
-        kind = "budget" if exc.reason == "budget" else "error"
+        kind: OutcomeKind = "budget" if exc.reason == "budget" else "error"
         outcome = Outcome(kind, exc.message)
     except EOFError:
         outcome = Outcome("input_closed", "Input closed (end of file); the run is saved.")

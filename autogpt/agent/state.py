@@ -20,18 +20,12 @@ class RunState:
     """Turns before this index are folded into ``summary``."""
     compacted_upto: int = 0
     """Turns before this index are shown in their short form (``prompt/compact.py``)."""
-    notes: list[str] = field(default_factory=list)
-    """Said to the model in the next request (stuck warnings, an interrupted command)."""
     costs: CostTracker = field(default_factory=CostTracker)
     tool_mode: bool = False
     stuck: StuckDetector = field(default_factory=StuckDetector)
     corrections: int = 0
     """Corrective requests sent after unusable replies, over the run."""
     started: float = 0.0
-
-    @property
-    def live_turns(self) -> list[Turn]:
-        return self.turns[self.summarized_upto :]
 
     def view(self) -> list[Turn]:
         """The live turns as the prompt shows them: old ones compacted, recent ones brief."""

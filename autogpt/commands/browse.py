@@ -25,7 +25,7 @@ Url = Annotated[str, Field(description="http(s) URL of the page")]
 Question = Annotated[str, Field(description="what you want to learn from the page")]
 
 
-@command(risk="network")
+@command()
 def browse_website(ctx: CommandContext, url: Url, question: Question) -> str:
     """Open a web page in a browser and answer a question from its text; also lists its links."""
     from autogpt.web.answer import answer_question
@@ -38,7 +38,7 @@ def browse_website(ctx: CommandContext, url: Url, question: Question) -> str:
     return _result(ctx, page, f"{label}: {answer.text}", tail=f"\n\nLinks:\n{links}")
 
 
-@command(risk="network")
+@command()
 def get_text_summary(ctx: CommandContext, url: Url, question: Question) -> str:
     """Answer a question from the text of a web page (no links)."""
     from autogpt.web.answer import answer_question
@@ -49,7 +49,7 @@ def get_text_summary(ctx: CommandContext, url: Url, question: Question) -> str:
     return _result(ctx, page, f"Result: {answer.text}")
 
 
-@command(risk="network")
+@command()
 def get_hyperlinks(ctx: CommandContext, url: Url) -> str:
     """List the links on a web page as 'text (url)'."""
     from autogpt.web.page import read_page

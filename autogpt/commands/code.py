@@ -30,7 +30,7 @@ def code_unavailable(ctx: CommandContext) -> str | None:
     return None
 
 
-@command(risk="exec", available=code_unavailable)
+@command(available=code_unavailable)
 def execute_python_file(
     ctx: CommandContext,
     filename: FileName,
@@ -66,7 +66,7 @@ def _run_file(ctx: CommandContext, filename: str, args: list[str] | None, prefix
     return run_in_workspace(ctx, backend, argv, label=label, prefix=prefix)
 
 
-@command(risk="exec", available=code_unavailable)
+@command(available=code_unavailable)
 def execute_python_code(
     ctx: CommandContext,
     code: Annotated[str, Field(description="the Python source")],

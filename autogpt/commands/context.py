@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from autogpt.config.settings import Settings
-    from autogpt.memory.base import MemoryStore
     from autogpt.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -62,7 +61,6 @@ class RunResources:
 class CommandContext:
     workspace: Workspace
     settings: Settings
-    memory: MemoryStore | None = None
     ask_model: AskModel | None = None
     count_tokens: Callable[[str], int] = _estimate_tokens
     result_budget_tokens: int = 1000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from autogpt.commands.registry import Finish, command
 
 
-@command(risk="read")
+@command()
 def task_complete(reason: str) -> Finish:
     """Finish the run when all goals are done; give the reason."""
     return Finish(reason)

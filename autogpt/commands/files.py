@@ -12,7 +12,7 @@ from autogpt.commands.registry import command
 FileName = Annotated[str, Field(description="path relative to the workspace")]
 
 
-@command(risk="read")
+@command()
 def read_file(
     ctx: CommandContext,
     filename: FileName,
@@ -37,28 +37,28 @@ def read_file(
     return part.text
 
 
-@command(risk="write")
+@command()
 def write_to_file(ctx: CommandContext, filename: FileName, text: str) -> str:
     """Write text to a file in the workspace, replacing what was there."""
     ctx.workspace.write_text(filename, text)
     return f"File {filename} written ({len(text)} characters)."
 
 
-@command(risk="write")
+@command()
 def append_to_file(ctx: CommandContext, filename: FileName, text: str) -> str:
     """Append text to a file in the workspace (created if missing)."""
     ctx.workspace.write_text(filename, text, append=True)
     return f"Text appended to {filename} ({len(text)} characters)."
 
 
-@command(risk="write")
+@command()
 def delete_file(ctx: CommandContext, filename: FileName) -> str:
     """Delete a file from the workspace."""
     ctx.workspace.delete(filename)
     return f"File {filename} deleted."
 
 
-@command(risk="read")
+@command()
 def list_files(
     ctx: CommandContext,
     directory: Annotated[str, Field(description="folder relative to the workspace")] = ".",

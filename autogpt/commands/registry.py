@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Risk = Literal["read", "write", "network", "exec"]
 Availability = Callable[["CommandContext"], "str | None"]
 """``None`` when the command can run, else the reason it cannot ("Docker is not running")."""
 
@@ -68,7 +67,6 @@ class CommandSpec:
     name: str
     description: str
     fn: Callable[..., Any]
-    risk: Risk
     available: Availability | None
     args_model: type[pydantic.BaseModel]
     schema: dict[str, Any] = field(hash=False, compare=False)
@@ -97,12 +95,12 @@ class CommandSpec:
 
 
 def command(
-    *, risk: Risk = "read", available: Availability | None = None, name: str | None = None
+    *, available: Availability | None = None, name: str | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a command. The function's name, docstring and signature are its whole definition."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        setattr(fn, _SPEC_ATTR, build_spec(fn, risk=risk, available=available, name=name))
+        setattr(fn, _SPEC_ATTR, build_spec(fn, available=available, name=name))
         return fn
 
     return decorate
@@ -111,7 +109,6 @@ def command(
 def build_spec(
     fn: Callable[..., Any],
     *,
-    risk: Risk = "read",
     available: Availability | None = None,
     name: str | None = None,
 ) -> CommandSpec:
@@ -124,7 +121,7 @@ def build_spec(
         default = p.default if p.default is not inspect.Parameter.empty else ...
         fields[p.name] = (annotation, default)
     cmd_name = name or fn.__name__
-    model = pydantic.create_model(  # type: ignore[call-overload]
+    model = pydantic.create_model(
         f"{cmd_name}_args",
         __config__=pydantic.ConfigDict(extra="forbid"),
         **fields,
@@ -135,7 +132,6 @@ def build_spec(
         name=cmd_name,
         description=description,
         fn=fn,
-        risk=risk,
         available=available,
         args_model=model,
         schema=_lean(model.model_json_schema()),

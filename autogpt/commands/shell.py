@@ -168,7 +168,7 @@ def shell_unavailable(ctx: CommandContext) -> str | None:
     return code_unavailable(ctx)  # the same backend as Python, so the same availability
 
 
-@command(risk="exec", available=shell_unavailable)
+@command(available=shell_unavailable)
 def execute_shell(
     ctx: CommandContext,
     command_line: Annotated[

@@ -22,7 +22,7 @@ SNIPPET_CHARS = 300
 MAX_RESULTS = 20
 
 
-@command(risk="network")
+@command()
 def web_search(
     ctx: CommandContext,
     query: Annotated[str, Field(description="what to search for, in any language")],
@@ -61,7 +61,7 @@ def _downloads_allowed(ctx: CommandContext) -> str | None:
     return "downloads are off; the user can start with --allow-downloads (ALLOW_DOWNLOADS=true)"
 
 
-@command(risk="write", available=_downloads_allowed)
+@command(available=_downloads_allowed)
 def download_file(
     ctx: CommandContext,
     url: Annotated[str, Field(description="http(s) URL of the file")],

@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,13 +88,11 @@ class ReadResult:
     events: list[dict[str, Any]]
     torn: bool
     """The last line was cut (the run was killed mid-write); it was left out."""
-    bad_lines: int = 0
 
 
 def read_events(path: Path) -> ReadResult:
     events: list[dict[str, Any]] = []
     torn = False
-    bad = 0
     with open(path, encoding="utf-8", errors="replace") as handle:
         lines = handle.read().split("\n")
     last_index = len(lines) - 1
@@ -106,12 +104,10 @@ def read_events(path: Path) -> ReadResult:
         except (ValueError, RecursionError):
             if i >= last_index - 1:
                 torn = True
-            else:
-                bad += 1
             continue
         if isinstance(event, dict):
             events.append(event)
-    return ReadResult(events, torn, bad)
+    return ReadResult(events, torn)
 
 
 def iter_sessions(data_dir: Path) -> Iterator[Path]:
@@ -134,7 +130,3 @@ def load_state(folder: Path) -> dict[str, Any]:
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

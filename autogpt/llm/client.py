@@ -278,7 +278,7 @@ def _http_client(base: type, proxy: str | None) -> Any:
     """The SDK's HTTP client with the proxy ``config.proxy`` chose (not httpx's own reading of
     the environment), closed when dropped, as the SDK closes the one it makes itself."""
 
-    class _Client(base):  # type: ignore[misc, valid-type]
+    class _Client(base):  # type: ignore[misc]  # a base class chosen at run time
         def __del__(self) -> None:
             if not self.is_closed:
                 with contextlib.suppress(Exception):

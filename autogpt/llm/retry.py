@@ -93,8 +93,8 @@ class RetryPolicy:
         if failure.retry_after is not None and failure.retry_after >= 0:
             return min(failure.retry_after, self.max_delay)
         if failure.kind == "unreachable":
-            return min(0.5 * 2 ** (attempt - 1), self.max_delay)
-        raw = min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
+            return min(0.5 * 2.0 ** (attempt - 1), self.max_delay)
+        raw = min(self.base_delay * 2.0 ** (attempt - 1), self.max_delay)
         return raw * (1 + random.uniform(-self.jitter, self.jitter))
 
 

@@ -30,7 +30,9 @@ class ChatRequest:
     tools: list[dict[str, Any]] | None = None
     tool_choice: str | None = None
     purpose: str = "main"
-    """What the request is for ("main", "correction", "summary", "browse"): for logs and costs."""
+    """What the request is for ("main", "correction", "summary", "helper"): only a label on the
+    request in the ``--debug`` wire log (``debug.jsonl``). Costs and the journal's ``request``
+    events get their label from the agent, which accounts each request itself."""
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ class MemoryHit:
 
 @runtime_checkable
 class MemoryStore(Protocol):
-    def add(self, text: str, *, kind: str = "result", metadata: dict | None = None) -> None: ...
+    def add(
+        self, text: str, *, kind: str = "result", metadata: dict[str, Any] | None = None
+    ) -> None: ...
 
     def search(self, query: str, k: int = 4) -> list[MemoryHit]: ...
 
@@ -47,11 +49,13 @@ class NoMemory:
 
     name = "no_memory"
 
-    def add(self, text: str, *, kind: str = "result", metadata: dict | None = None) -> None:
+    def add(
+        self, text: str, *, kind: str = "result", metadata: dict[str, Any] | None = None
+    ) -> None:
         return None
 
     def add_many(
-        self, texts: object, *, kind: str = "result", metadata: dict | None = None
+        self, texts: object, *, kind: str = "result", metadata: dict[str, Any] | None = None
     ) -> None:
         return None
 

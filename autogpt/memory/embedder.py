@@ -90,7 +90,8 @@ class Embedder:
         return np.stack([found[key] for key in keys])
 
     def embed_one(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        vector: np.ndarray = self.embed([text])[0]
+        return vector
 
     def close(self) -> None:
         with self._lock:
@@ -120,7 +121,7 @@ class Embedder:
     def _request_all(self, pieces: list[tuple[str, int]]) -> list[np.ndarray]:
         import numpy as np
 
-        out: list[np.ndarray] = []
+        out: list[list[float]] = []
         batch: list[str] = []
         batch_tokens = 0
         for piece, tokens in pieces:

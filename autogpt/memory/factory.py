@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from autogpt.memory.base import MemoryHit, MemoryStore, MemoryUnavailable, NoMemory
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from autogpt.config.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EMBEDDING_CACHE = "embeddings.sqlite"
 
@@ -89,11 +90,13 @@ class GuardedMemory:
     def name(self) -> str:
         return "no_memory" if self.failure else self.backend
 
-    def add(self, text: str, *, kind: str = "result", metadata: dict | None = None) -> None:
+    def add(
+        self, text: str, *, kind: str = "result", metadata: dict[str, Any] | None = None
+    ) -> None:
         self._call(lambda s: s.add(text, kind=kind, metadata=metadata), None)
 
     def add_many(
-        self, texts: Sequence[str], *, kind: str = "result", metadata: dict | None = None
+        self, texts: Sequence[str], *, kind: str = "result", metadata: dict[str, Any] | None = None
     ) -> None:
         self._call(lambda s: s.add_many(texts, kind=kind, metadata=metadata), None)
 
@@ -113,7 +116,7 @@ class GuardedMemory:
         except Exception:
             log.debug("closing the memory store failed", exc_info=True)
 
-    def _call(self, operation: Callable[[Any], Any], fallback: Any) -> Any:
+    def _call(self, operation: Callable[[Any], T], fallback: T) -> T:
         if self.failure is not None:
             return fallback
         try:

@@ -62,16 +62,18 @@ class LocalMemory:
         self._db: sqlite3.Connection | None = None
         self._vectors: Any = None  # the append-only file, opened "ab"
         self._dims = 0
-        self._matrix: Any = None  # np.memmap over the first _mapped rows
+        self._matrix: np.ndarray | None = None  # np.memmap over the first _mapped rows
         self._mapped = 0
         self._lock = threading.RLock()
 
     # --- the MemoryStore protocol -------------------------------------------------------
-    def add(self, text: str, *, kind: str = "result", metadata: dict | None = None) -> None:
+    def add(
+        self, text: str, *, kind: str = "result", metadata: dict[str, Any] | None = None
+    ) -> None:
         self.add_many([text], kind=kind, metadata=metadata)
 
     def add_many(
-        self, texts: Sequence[str], *, kind: str = "result", metadata: dict | None = None
+        self, texts: Sequence[str], *, kind: str = "result", metadata: dict[str, Any] | None = None
     ) -> None:
         """Add several texts with one embedding request; an exact repeat is not stored twice."""
         with self._lock:
@@ -132,7 +134,7 @@ class LocalMemory:
         vectors: np.ndarray,
         *,
         kind: str = "result",
-        metadata: dict | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> None:
         """Append rows whose unit vectors are already computed: vectors first, then SQLite."""
         import numpy as np
@@ -272,8 +274,10 @@ def _scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     import numpy as np
 
     if matrix.shape[0] >= BLAS_ROWS:
-        return matrix @ vector
-    return np.einsum("ij,j->i", matrix, vector)
+        scores: np.ndarray = matrix @ vector
+    else:
+        scores = np.einsum("ij,j->i", matrix, vector)
+    return scores
 
 
 def _hash(text: str, kind: str) -> bytes:

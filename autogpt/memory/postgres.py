@@ -74,11 +74,13 @@ class PostgresMemory:
         return describe_url(self.url)
 
     # --- the MemoryStore protocol -------------------------------------------------------
-    def add(self, text: str, *, kind: str = "result", metadata: dict | None = None) -> None:
+    def add(
+        self, text: str, *, kind: str = "result", metadata: dict[str, Any] | None = None
+    ) -> None:
         self.add_many([text], kind=kind, metadata=metadata)
 
     def add_many(
-        self, texts: Sequence[str], *, kind: str = "result", metadata: dict | None = None
+        self, texts: Sequence[str], *, kind: str = "result", metadata: dict[str, Any] | None = None
     ) -> None:
         """Add several texts with one embedding request; an exact repeat is not stored twice."""
 
@@ -145,14 +147,14 @@ class PostgresMemory:
         vectors: np.ndarray,
         *,
         kind: str = "result",
-        metadata: dict | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> None:
         if len(vectors) != len(texts):
             raise ValueError("insert needs one vector row per text")
         self._run(lambda conn: self._insert(conn, texts, vectors, kind, metadata))
 
     def _insert(self, conn: Any, texts: Sequence[str], vectors: np.ndarray, kind: str,
-                metadata: dict | None) -> None:
+                metadata: dict[str, Any] | None) -> None:
         from psycopg.types.json import Jsonb
 
         if not self._dims:

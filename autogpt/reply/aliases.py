@@ -1,14 +1,13 @@
-"""Command and argument aliases, and close-match suggestions. Pure data and lookups.
+"""Command and argument aliases. Pure data and lookups.
 
 Models rename things: ``google`` for ``web_search``, ``path`` for ``filename``. An alias is applied
 only when its target is a known command (or an argument the command takes) and the name the model
 used is not itself known, so a real command or argument always wins over a guess. Unknown names
-pass through unchanged; ``suggest_commands`` is for "Did you mean ...?" text, never for running.
+pass through unchanged, for the registry to report with "Did you mean ...?" suggestions.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -28,7 +27,6 @@ _COMMAND_ALIASES: dict[str, str] = {
     " fetch_url browse_page",
     "execute_python_file": "execute_python run_python_file run_python python",
     "execute_shell": "shell run_shell bash run_command execute_command shell_command exec",
-    "do_nothing": "noop no_op",
 }
 
 # target argument -> names models use for it, in order of preference
@@ -108,18 +106,3 @@ def canonical_args(
             notes.append(f"argument alias {key} -> {target}")
         out[target] = out.pop(key)
     return out, notes
-
-
-def suggest_commands(name: str, known: Collection[str], n: int = 3) -> list[str]:
-    """Known command names close to ``name``, best first (for "Did you mean ...?")."""
-    folded = fold(name)
-    if not folded:
-        return []
-    found: list[str] = []
-    target = _COMMAND_ALIAS_TARGET.get(folded)
-    if target in known:
-        found.append(target)
-    found += difflib.get_close_matches(folded, list(known), n=n, cutoff=0.6)
-    if len(folded) >= 3:
-        found += sorted(k for k in known if folded in k or (len(k) >= 3 and k in folded))
-    return list(dict.fromkeys(found))[:n]

@@ -269,9 +269,10 @@ def _tool_arguments(
         )
     params = commands.get(command, ())
     if len(value) == 1 and (key := next(iter(value))) in _ARG_KEYS and key not in params:
-        if isinstance(value[key], dict):  # {"args": {...}}: the reply format inside the call
+        inner = value[key]
+        if isinstance(inner, dict):  # {"args": {...}}: the reply format inside the call
             notes.append(f"unwrapped {key!r} in the tool-call arguments")
-            return value[key]
+            return inner
     return value
 
 

@@ -174,9 +174,6 @@ def run_process(
     Output is read as it comes (so a chatty program cannot fill memory or block on a full pipe)
     and only its start and end are kept.
     """
-    extra: dict[str, object] = {}
-    if user is not None:
-        extra.update(user=user, group=group, extra_groups=[])
     start = time.monotonic()
     proc = subprocess.Popen(  # argv is built by the backends, never run by a shell
         argv,
@@ -187,7 +184,9 @@ def run_process(
         cwd=cwd,
         close_fds=True,
         start_new_session=True,
-        **extra,  # type: ignore[arg-type]
+        user=user,
+        group=group if user is not None else None,
+        extra_groups=[] if user is not None else None,
     )
     out, err = _Collector(proc.stdout), _Collector(proc.stderr)
     out.start()

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 MOUNT_POINT = "/workspace"
 LABEL = "autogpt.sandbox"
 PROBE_TIMEOUT = 2.0
-API_TIMEOUT = 30.0
+API_TIMEOUT = 30
 LOG_MAX_SIZE = "20m"
 
 
@@ -149,7 +149,7 @@ class DockerBackend:
     def run(self, request: ExecRequest) -> ExecResult:
         import docker.errors
         import requests
-        from docker.types import Ulimit
+        from docker.types import LogConfig, Ulimit
 
         self.ensure_image()
         limits = request.limits
@@ -176,7 +176,7 @@ class DockerBackend:
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
                 labels={LABEL: "1"},
-                log_config={"type": "json-file", "config": {"max-size": LOG_MAX_SIZE}},
+                log_config=LogConfig(type="json-file", config={"max-size": LOG_MAX_SIZE}),
             )
         except docker.errors.ImageNotFound:
             self._image_ready = False

@@ -165,7 +165,7 @@ class LocalBackend:
         self, kind: Kind, *, python: str | None = None, as_nobody: bool = False
     ) -> None:
         self.kind: Kind = kind
-        self.name = kind
+        self.name: str = kind
         self.python = python or system_python() or "python3"
         self.as_nobody = as_nobody
         self._mapped: dict[Path, idmap.IdMappedWorkspace] = {}
@@ -288,8 +288,9 @@ def _run_as(workspace: Path) -> tuple[int | None, int | None]:
     return st.st_uid, st.st_gid
 
 
-def _try(argv: list[str], **kwargs: object) -> str | None:
-    """``None`` if ``argv`` runs and exits 0, else the reason it did not."""
+def _try(argv: list[str], *, user: int | None = None, group: int | None = None,
+         cwd: str | None = None) -> str | None:
+    """``None`` if ``argv`` runs (as ``user`` if given) and exits 0, else the reason it did not."""
     try:
         proc = subprocess.run(
             argv,
@@ -298,7 +299,10 @@ def _try(argv: list[str], **kwargs: object) -> str | None:
             timeout=10,
             env=sandbox_env(),
             check=False,
-            **kwargs,  # type: ignore[arg-type]
+            cwd=cwd,
+            user=user,
+            group=group if user is not None else None,
+            extra_groups=[] if user is not None else None,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
@@ -311,10 +315,9 @@ def probe_local(*, allow_unsandboxed: bool, workspace: Path | None = None) -> Lo
     """Find the best local isolation that actually works on this machine (a few milliseconds)."""
     problems: list[str] = []
     user, group = _run_as(workspace) if workspace is not None else (None, None)
-    as_user = {"user": user, "group": group, "extra_groups": []} if user is not None else {}
     if shutil.which("bwrap"):
         bwrap = ["bwrap", *BWRAP_NAMESPACES, "--die-with-parent", "--ro-bind", "/", "/", "true"]
-        why = _try(bwrap, **as_user)
+        why = _try(bwrap, user=user, group=group)
         if why is None and os.geteuid() == 0 and user is None:
             return _probe_as_nobody(bwrap, workspace)
         if why is None:

@@ -16,12 +16,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console as RichConsole
 from rich.text import Text
 
 from autogpt.sanitize import clean_text as sanitize
+
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
 
 __all__ = ["Console", "sanitize"]
 
@@ -53,7 +56,7 @@ class Console:
         self.debug = debug
         self._waiting = _Waiting()
         self._live: Any = None
-        self._sessions: dict[str, Any] = {}
+        self._sessions: dict[str, PromptSession[str]] = {}
         self._output: Any = None
 
     # --- printing ----------------------------------------------------------------------------

@@ -188,7 +188,7 @@ def _direct(service_class: type) -> type:
     """``service_class`` whose shutdown request to the driver skips the proxy variables too
     (Selenium sends it with ``urllib``'s defaults, which read them)."""
 
-    class DirectService(service_class):  # type: ignore[misc, valid-type]
+    class DirectService(service_class):  # type: ignore[misc]  # a base class chosen at run time
         def send_remote_shutdown_command(self) -> None:
             import time
             import urllib.request

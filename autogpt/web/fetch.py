@@ -130,7 +130,7 @@ def read_capped(
     *,
     url: str,
     deadline: Deadline | None = None,
-    sink: Callable[[bytes], None] | None = None,
+    sink: Callable[[bytes], object] | None = None,
     progress: Progress | None = None,
 ) -> tuple[bytes, bool]:
     """The body up to ``max_bytes`` (streamed to ``sink`` if given), before ``deadline``."""
@@ -172,7 +172,7 @@ def _client(proxy: str | None, route: Route, deadline: Deadline) -> httpx2.Clien
                          timeout=route.timeout, follow_redirects=False)
 
 
-def _pinned_transport(guard: UrlGuard) -> httpx2.BaseTransport:
+def _pinned_transport(guard: UrlGuard) -> httpx2.HTTPTransport:
     import httpx2
 
     class _PinnedTransport(httpx2.HTTPTransport):

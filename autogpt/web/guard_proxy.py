@@ -179,7 +179,7 @@ class _Handler(socketserver.BaseRequestHandler):
             return respond(client, 400, f"not a proxy request: {method} {target}")
         proxy = self.server.guard_proxy
         upstream = proxy.route.proxy(url)
-        socks = bool(upstream) and upstream.lower().startswith("socks")
+        socks = upstream is not None and upstream.lower().startswith("socks")
         try:
             if upstream:
                 proxy.route.guard.check(url, via_proxy=True)

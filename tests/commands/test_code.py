@@ -42,7 +42,6 @@ def call(ctx: CommandContext, command_name: str, **args: Any) -> tuple[bool, str
 def test_schemas_name_the_auto_gpt_arguments() -> None:
     assert REGISTRY.get("execute_python_file").arg_names == ["filename", "args"]  # type: ignore[union-attr]
     assert REGISTRY.get("execute_python_code").arg_names == ["code", "name"]  # type: ignore[union-attr]
-    assert all(spec.risk == "exec" for spec in REGISTRY.all())
 
 
 def test_runs_a_workspace_file_with_arguments(ctx: CommandContext) -> None:

@@ -1,10 +1,10 @@
-"""Command and argument aliases, name folding, and "Did you mean" suggestions."""
+"""Command and argument aliases and name folding."""
 
 from __future__ import annotations
 
 import pytest
 
-from autogpt.reply.aliases import canonical_args, canonical_command, fold, suggest_commands
+from autogpt.reply.aliases import canonical_args, canonical_command, fold
 
 KNOWN = [
     "read_file",
@@ -124,24 +124,3 @@ def test_canonical_args_does_not_change_its_input() -> None:
     given = {"path": "a"}
     canonical_args(given, ["filename"])
     assert given == {"path": "a"}
-
-
-def test_suggest_commands_offers_close_matches() -> None:
-    assert suggest_commands("read_fil", KNOWN)[0] == "read_file"
-
-
-def test_suggest_commands_offers_the_longer_name_containing_it() -> None:
-    assert "execute_python_file" in suggest_commands("python_file", KNOWN)
-
-
-def test_suggest_commands_offers_an_alias_target_first() -> None:
-    assert suggest_commands("Google", KNOWN)[0] == "web_search"
-
-
-def test_suggest_commands_returns_at_most_n() -> None:
-    assert len(suggest_commands("file", KNOWN, n=2)) == 2
-
-
-def test_suggest_commands_is_empty_for_nothing_alike() -> None:
-    assert suggest_commands("zzqx", KNOWN) == []
-    assert suggest_commands("", KNOWN) == []
