@@ -43,6 +43,7 @@ exit /b
 :test
 shift
 "%PY%" -m ruff check autogpt tests bench || exit /b 1
+"%PY%" -m ruff format --check autogpt tests bench || exit /b 1
 "%PY%" -m mypy || exit /b 1
 "%PY%" -m pytest %1 %2 %3 %4 %5 %6 %7 %8 %9
 set STATUS=%errorlevel%

@@ -66,7 +66,8 @@ def _traceback_to(exc: BaseException, error_log: Path) -> Path:
     if logging.getLogger().handlers:
         log.error("run ended by %s", type(exc).__name__, exc_info=exc)
         return error_log
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="autogpt-error-",
-                                     suffix=".log", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", prefix="autogpt-error-", suffix=".log", delete=False
+    ) as handle:
         handle.write("".join(traceback.format_exception(exc)))
     return Path(handle.name)

@@ -44,36 +44,76 @@ def build_parser() -> argparse.ArgumentParser:
         "130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 standard output closed (| head); after "
         "these four the run is saved and --resume continues it.",
     )
-    p.add_argument("-c", "--continuous", action="store_true",
-                   help="run without asking for authorisation (dangerous; see --continuous-limit)")
-    p.add_argument("-l", "--continuous-limit", type=_positive_int, metavar="N",
-                   help="with --continuous: stop after N cycles")
+    p.add_argument(
+        "-c",
+        "--continuous",
+        action="store_true",
+        help="run without asking for authorisation (dangerous; see --continuous-limit)",
+    )
+    p.add_argument(
+        "-l",
+        "--continuous-limit",
+        type=_positive_int,
+        metavar="N",
+        help="with --continuous: stop after N cycles",
+    )
     models = p.add_mutually_exclusive_group()
-    models.add_argument("--gpt3only", action="store_true",
-                        help="use FAST_LLM_MODEL for everything")
-    models.add_argument("--gpt4only", action="store_true",
-                        help="use SMART_LLM_MODEL (within SMART_TOKEN_LIMIT) for everything")
-    p.add_argument("-C", "--ai-settings", metavar="FILE",
-                   help="the AI settings file (default: AI_SETTINGS_FILE or ai_settings.yaml)")
-    p.add_argument("-y", "--skip-reprompt", action="store_true",
-                   help="reuse the AI settings without asking")
-    p.add_argument("-w", "--workspace-directory", metavar="DIR",
-                   help="the agent's workspace (default: ./auto_gpt_workspace)")
-    p.add_argument("-m", "--use-memory", choices=["no_memory", "local", "postgres"],
-                   metavar="BACKEND", help="long-term memory: no_memory, local or postgres")
-    p.add_argument("--wipe-memory", action="store_true",
-                   help="clear the long-term memory before the run")
-    p.add_argument("--budget", type=_dollars, metavar="USD",
-                   help="stop before a request would exceed this many dollars (0: no budget)")
-    p.add_argument("--allow-downloads", action="store_true",
-                   help="offer the download_file command to the agent")
-    p.add_argument("--resume", nargs="?", const="latest", metavar="ID",
-                   help="continue a saved session (default: the latest)")
-    p.add_argument("--list-sessions", action="store_true",
-                   help="list saved sessions and exit")
+    models.add_argument("--gpt3only", action="store_true", help="use FAST_LLM_MODEL for everything")
+    models.add_argument(
+        "--gpt4only",
+        action="store_true",
+        help="use SMART_LLM_MODEL (within SMART_TOKEN_LIMIT) for everything",
+    )
+    p.add_argument(
+        "-C",
+        "--ai-settings",
+        metavar="FILE",
+        help="the AI settings file (default: AI_SETTINGS_FILE or ai_settings.yaml)",
+    )
+    p.add_argument(
+        "-y", "--skip-reprompt", action="store_true", help="reuse the AI settings without asking"
+    )
+    p.add_argument(
+        "-w",
+        "--workspace-directory",
+        metavar="DIR",
+        help="the agent's workspace (default: ./auto_gpt_workspace)",
+    )
+    p.add_argument(
+        "-m",
+        "--use-memory",
+        choices=["no_memory", "local", "postgres"],
+        metavar="BACKEND",
+        help="long-term memory: no_memory, local or postgres",
+    )
+    p.add_argument(
+        "--wipe-memory", action="store_true", help="clear the long-term memory before the run"
+    )
+    p.add_argument(
+        "--budget",
+        type=_dollars,
+        metavar="USD",
+        help="stop before a request would exceed this many dollars (0: no budget)",
+    )
+    p.add_argument(
+        "--allow-downloads",
+        action="store_true",
+        help="offer the download_file command to the agent",
+    )
+    p.add_argument(
+        "--resume",
+        nargs="?",
+        const="latest",
+        metavar="ID",
+        help="continue a saved session (default: the latest)",
+    )
+    p.add_argument("--list-sessions", action="store_true", help="list saved sessions and exit")
     p.add_argument("--skip-news", action="store_true", help="accepted for compatibility")
-    p.add_argument("--debug", action="store_true",
-                   help="print per-request details; full bodies go to logs/debug.jsonl")
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        help="print per-request details; full bodies go to logs/debug.jsonl",
+    )
     p.add_argument("--version", action="version", version=f"autogpt {__version__}")
     return p
 

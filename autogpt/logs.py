@@ -34,9 +34,11 @@ def setup(*, debug: bool, secrets: Iterable[str] = (), log_dir: Path = LOG_DIR) 
         for name in ("activity.log", "error.log"):
             (log_dir / name).open("a", encoding="utf-8").close()
     except OSError as exc:
-        raise UsageError(f"Cannot write the logs in {log_dir.resolve()}: "
-                         f"{exc.strerror or exc}. Run from a folder you can write to, or "
-                         "remove what is in the way.") from None
+        raise UsageError(
+            f"Cannot write the logs in {log_dir.resolve()}: "
+            f"{exc.strerror or exc}. Run from a folder you can write to, or "
+            "remove what is in the way."
+        ) from None
     redact = RedactSecrets(list(secrets))
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 

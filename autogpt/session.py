@@ -72,8 +72,11 @@ def start(args: argparse.Namespace, console: Console) -> int:
     settings = load_settings(**overrides_from(args))
     for note in migration_notes():
         console.warn(note)
-    secrets = [s.get_secret_value() for s in (settings.openai_api_key, settings.google_api_key,
-                                               settings.database_url) if s]
+    secrets = [
+        s.get_secret_value()
+        for s in (settings.openai_api_key, settings.google_api_key, settings.database_url)
+        if s
+    ]
     logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))
     proxy.export(settings)
     tokens.preload(catalog.lookup(settings.fast_llm_model, fallback_window=4096).encoding)
@@ -97,34 +100,47 @@ def start(args: argparse.Namespace, console: Console) -> int:
         folder = loaded.folder
         console.info(f"Resuming session {loaded.session_id} at cycle {loaded.state.cycle}.")
         if loaded.torn:
-            console.warn("The journal's last line was cut (the run was killed mid-write); "
-                         "it was loaded up to the last whole record.")
+            console.warn(
+                "The journal's last line was cut (the run was killed mid-write); "
+                "it was loaded up to the last whole record."
+            )
     else:
-        profile = obtain_profile(console, Path(settings.ai_settings_file),
-                                 skip_reprompt=args.skip_reprompt)
+        profile = obtain_profile(
+            console, Path(settings.ai_settings_file), skip_reprompt=args.skip_reprompt
+        )
         options = RunOptions(
             continuous=args.continuous,
             continuous_limit=args.continuous_limit or 0,
             model_choice="smart" if args.gpt4only else "fast",
             workspace=settings.workspace_path,
-            budget=args.budget if args.budget is not None else (
-                settings.api_budget or profile.api_budget),
+            budget=args.budget
+            if args.budget is not None
+            else (settings.api_budget or profile.api_budget),
         )
         folder = sessions_dir(data_dir) / new_session_id()
         loaded = None
     return _run_session(args, console, settings, profile, options, folder, loaded, secrets)
 
 
-def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
-                 profile: AIProfile, options: RunOptions, folder: Path,
-                 loaded: resuming.LoadedSession | None, secrets: list[str]) -> int:
+def _run_session(
+    args: argparse.Namespace,
+    console: Console,
+    settings: Settings,
+    profile: AIProfile,
+    options: RunOptions,
+    folder: Path,
+    loaded: resuming.LoadedSession | None,
+    secrets: list[str],
+) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
     price = (settings.model_price_input, settings.model_price_output)
-    fast = catalog.lookup(settings.fast_llm_model, fallback_window=settings.fast_token_limit,
-                          price=price)
-    smart = catalog.lookup(settings.smart_llm_model, fallback_window=settings.smart_token_limit,
-                           price=price)
+    fast = catalog.lookup(
+        settings.fast_llm_model, fallback_window=settings.fast_token_limit, price=price
+    )
+    smart = catalog.lookup(
+        settings.smart_llm_model, fallback_window=settings.smart_token_limit, price=price
+    )
     fast_limit = min(settings.fast_token_limit, fast.context_window)
     smart_limit = min(settings.smart_token_limit, smart.context_window)
     if options.model_choice == "smart":
@@ -138,14 +154,17 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     workspace = Workspace(options.workspace, restrict=settings.restrict_to_workspace)
     workspace.ensure()
     if not settings.restrict_to_workspace:
-        console.warn("RESTRICT_TO_WORKSPACE=False: the agent may read and write files anywhere "
-                     "your user can.")
+        console.warn(
+            "RESTRICT_TO_WORKSPACE=False: the agent may read and write files anywhere "
+            "your user can."
+        )
     registry = Registry.from_modules(load_command_modules())
     ctx = CommandContext(workspace=workspace, settings=settings, notify=console.info)
     if options.tool_mode is None:
         schemas = json.dumps([spec.tool() for spec in registry.available(ctx)])
-        options.tool_mode = _tool_mode(settings, models.main, models.main_limit,
-                                       schema_tokens=len(schemas) // 3)
+        options.tool_mode = _tool_mode(
+            settings, models.main, models.main_limit, schema_tokens=len(schemas) // 3
+        )
     client = OpenAIModelClient(settings, on_wait=_wait_notice(console))
 
     shutdown.hold()  # from here on a stop ends a cycle (or the run, before one) with a report
@@ -154,53 +173,86 @@ def _run_session(args: argparse.Namespace, console: Console, settings: Settings,
     state.costs.budget = options.budget
     window_start = _window_start(args, loaded)
     if loaded is None:
-        journal.append("session_start", profile=profile.to_dict(), options=vars(options),
-                       workspace=str(workspace.root), model=models.main.name)
+        journal.append(
+            "session_start",
+            profile=profile.to_dict(),
+            options=vars(options),
+            workspace=str(workspace.root),
+            model=models.main.name,
+        )
         save_workspace_snapshot(folder, workspace)
     else:
-        journal.append("resumed", cycle=state.cycle, options=vars(options),
-                       window_start=window_start)
+        journal.append(
+            "resumed", cycle=state.cycle, options=vars(options), window_start=window_start
+        )
         if loaded.interrupted_command:
-            console.warn(f"Command {loaded.interrupted_command} was interrupted; the model is "
-                         "told and decides what to do.")
+            console.warn(
+                f"Command {loaded.interrupted_command} was interrupted; the model is "
+                "told and decides what to do."
+            )
 
     systems: dict[bool, str] = {}
 
     def system_for(tool_mode: bool) -> str:
         if tool_mode not in systems:
             systems[tool_mode] = build_system_prompt(
-                profile, registry.available(ctx), token_limit=models.main_limit,
-                tool_mode=tool_mode)
+                profile, registry.available(ctx), token_limit=models.main_limit, tool_mode=tool_mode
+            )
         return systems[tool_mode]
 
-    console.info(f"Model: {models.main.name} (limit {models.main_limit:,} tokens, "
-                 f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
-                 f"{workspace.root}; session {journal.session_id}")
+    console.info(
+        f"Model: {models.main.name} (limit {models.main_limit:,} tokens, "
+        f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
+        f"{workspace.root}; session {journal.session_id}"
+    )
     if options.continuous:
         left = options.continuous_limit - (state.cycle - window_start)
-        console.warn("Continuous mode: commands run without asking. Use at your own risk"
-                     + (f"; it stops after {left} {'more ' if loaded else ''}cycles."
-                        if options.continuous_limit else "; no cycle limit (see -l)."))
+        console.warn(
+            "Continuous mode: commands run without asking. Use at your own risk"
+            + (
+                f"; it stops after {left} {'more ' if loaded else ''}cycles."
+                if options.continuous_limit
+                else "; no cycle limit (see -l)."
+            )
+        )
     show = _with_sandbox_notice(Renderer(console, debug=args.debug), settings, ctx)
     agent = Agent(
-        ai_name=profile.ai_name, system_for=system_for, models=models, client=client,
-        registry=registry, ctx=ctx, journal=journal, state=state,
+        ai_name=profile.ai_name,
+        system_for=system_for,
+        models=models,
+        client=client,
+        registry=registry,
+        ctx=ctx,
+        journal=journal,
+        state=state,
         authorizer=Authorizer(continuous=options.continuous),
         show=show,
-        ask=console.ask, authorise_key=settings.authorise_command_key, exit_key=settings.exit_key,
+        ask=console.ask,
+        authorise_key=settings.authorise_command_key,
+        exit_key=settings.exit_key,
     )
     ctx.ask_model = agent.ask_helper
     _attach_memory(agent, settings, client, console, wipe=args.wipe_memory)
     try:
-        outcome, code = run(agent, continuous_limit=options.continuous_limit if options.continuous
-                            else 0, window_start=window_start,
-                            on_cycle_end=lambda: _snapshot(journal, state, options))
+        outcome, code = run(
+            agent,
+            continuous_limit=options.continuous_limit if options.continuous else 0,
+            window_start=window_start,
+            on_cycle_end=lambda: _snapshot(journal, state, options),
+        )
     finally:
         ctx.resources.close_all()
     _snapshot(journal, state, options, outcome=outcome.kind)
     resume = resume_command(journal.session_id)
-    report = write_report(folder, profile=profile, outcome=outcome, state=state,
-                          workspace=workspace, exit_code=code, resume=resume)
+    report = write_report(
+        folder,
+        profile=profile,
+        outcome=outcome,
+        state=state,
+        workspace=workspace,
+        exit_code=code,
+        resume=resume,
+    )
     journal.close()
     console.stop_spinner()
     if outcome.kind == "finished":
@@ -226,20 +278,28 @@ def _window_start(args: argparse.Namespace, loaded: resuming.LoadedSession | Non
     return loaded.window_start
 
 
-def _snapshot(journal: Journal, state: RunState, options: RunOptions,
-              outcome: str | None = None) -> None:
-    journal.snapshot({
-        "cycle": state.cycle, "summary": state.summary, "summarized_upto": state.summarized_upto,
-        "cost": state.costs.total, "costs": state.costs.to_dict(), "options": vars(options),
-        "status": outcome or "running",
-    })
+def _snapshot(
+    journal: Journal, state: RunState, options: RunOptions, outcome: str | None = None
+) -> None:
+    journal.snapshot(
+        {
+            "cycle": state.cycle,
+            "summary": state.summary,
+            "summarized_upto": state.summarized_upto,
+            "cost": state.costs.total,
+            "costs": state.costs.to_dict(),
+            "options": vars(options),
+            "status": outcome or "running",
+        }
+    )
 
 
 TOOLS_MAX_SHARE = 0.2
 
 
-def _tool_mode(settings: Settings, info: catalog.ModelInfo, limit: int, *,
-               schema_tokens: int) -> bool:
+def _tool_mode(
+    settings: Settings, info: catalog.ModelInfo, limit: int, *, schema_tokens: int
+) -> bool:
     """``auto``: tool calls for models known to support them, unless the schemas would take
     more than a fifth of the token limit (a 4k window: the JSON format's command list is a
     third of their size)."""
@@ -263,23 +323,30 @@ def _ensure_api_key(settings: Settings, console: Console) -> Settings:
                 return settings
         why = f"The endpoint at {base} needs an API key (401) and no OPENAI_API_KEY is set."
     if console.interactive:
-        key = ask_api_key(console, Path(".env"), why=why,
-                          check=lambda typed: check_key(settings, typed))
+        key = ask_api_key(
+            console, Path(".env"), why=why, check=lambda typed: check_key(settings, typed)
+        )
         if key:
             return settings.model_copy(update={"openai_api_key": SecretStr(key)})
-    raise UsageError("OPENAI_API_KEY is not set. Put it in .env (copy .env.template to .env) "
-                     "or in the environment.")
+    raise UsageError(
+        "OPENAI_API_KEY is not set. Put it in .env (copy .env.template to .env) "
+        "or in the environment."
+    )
 
 
 def _wait_notice(console: Console) -> WaitCallback:
     def notice(attempt: int, total: int, seconds: float, failure: Failure) -> None:
-        console.warn(f"Model request failed ({failure.describe()}), retry {attempt}/{total} in "
-                     f"{round(seconds, 1):g} s")
+        console.warn(
+            f"Model request failed ({failure.describe()}), retry {attempt}/{total} in "
+            f"{round(seconds, 1):g} s"
+        )
+
     return notice
 
 
-def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
-                   console: Console, *, wipe: bool) -> None:
+def _attach_memory(
+    agent: Agent, settings: Settings, client: OpenAIModelClient, console: Console, *, wipe: bool
+) -> None:
     """Long-term memory: opened lazily (no I/O here), so it never delays the first request; a
     failing backend turns itself off with one warning."""
     if settings.memory_backend == "no_memory":
@@ -291,13 +358,16 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
     model = catalog.lookup(settings.embedding_model, fallback_window=8191)
     if not model.priced:
         left_out = " (and the budget leaves them out)" if agent.state.costs.budget else ""
-        console.warn(f"The price of the embedding model {model.name!r} is unknown: its requests "
-                     f"for long-term memory count as $0 in the costs{left_out}.")
+        console.warn(
+            f"The price of the embedding model {model.name!r} is unknown: its requests "
+            f"for long-term memory count as $0 in the costs{left_out}."
+        )
 
     def embed_batch(texts: list[str]) -> list[list[float]]:
         with console.waiting("Embedding for long-term memory..."):
-            vectors, used = client.embed(texts, model=settings.embedding_model,
-                                         dimensions=dimensions)
+            vectors, used = client.embed(
+                texts, model=settings.embedding_model, dimensions=dimensions
+            )
         agent.account_embedding(model, used)
         return vectors
 
@@ -311,8 +381,13 @@ def _attach_memory(agent: Agent, settings: Settings, client: OpenAIModelClient,
         store.clear()
         console.info("Long-term memory wiped.")
     agent.recall = lambda query, budget, shown: recall_block(
-        store, query, budget_tokens=budget, count_tokens=agent.counter.text, exclude=shown,
-        min_score=0.2)
+        store,
+        query,
+        budget_tokens=budget,
+        count_tokens=agent.counter.text,
+        exclude=shown,
+        min_score=0.2,
+    )
     agent.remember = lambda text, kind: store.add(text, kind=kind)
     agent.memory_share = settings.memory_prompt_share
     agent.ctx.resources.get_or_create("memory", lambda: store, lambda s: s.close())
@@ -341,9 +416,14 @@ def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandConte
             choice = executor.peek()
             if choice is not None:
                 told = True
-                render(Notice(f"Code execution: {choice.reason}",
-                              "info" if choice.name == "docker" else "warn"))
+                render(
+                    Notice(
+                        f"Code execution: {choice.reason}",
+                        "info" if choice.name == "docker" else "warn",
+                    )
+                )
         render(event)
+
     return show
 
 

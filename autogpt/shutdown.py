@@ -40,8 +40,9 @@ class Stop:
 
 TERMINATED = Stop("terminated", "Terminated (SIGTERM)", EXIT_TERMINATED)
 HANGUP = Stop("hangup", "Hung up (SIGHUP: the terminal went away)", EXIT_HANGUP)
-OUTPUT_CLOSED = Stop("output_closed", "Standard output was closed (its reader went away)",
-                     EXIT_OUTPUT_CLOSED)
+OUTPUT_CLOSED = Stop(
+    "output_closed", "Standard output was closed (its reader went away)", EXIT_OUTPUT_CLOSED
+)
 BY_SIGNAL = {signal.SIGTERM: TERMINATED, signal.SIGHUP: HANGUP}
 
 

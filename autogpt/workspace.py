@@ -186,11 +186,17 @@ def _open_regular(path: Path, name: str, flags: int) -> int:
 
 
 def _not_regular(name: str, mode: int) -> CommandError:
-    kinds = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device",
-             stat.S_IFBLK: "a device", stat.S_IFDIR: "a directory"}
+    kinds = {
+        stat.S_IFIFO: "a FIFO",
+        stat.S_IFSOCK: "a socket",
+        stat.S_IFCHR: "a device",
+        stat.S_IFBLK: "a device",
+        stat.S_IFDIR: "a directory",
+    }
     kind = kinds.get(stat.S_IFMT(mode), "not a file")
-    return CommandError(f"'{name}' is not a regular file ({kind}); only regular files can be "
-                        "read or written")
+    return CommandError(
+        f"'{name}' is not a regular file ({kind}); only regular files can be read or written"
+    )
 
 
 def _lstat(path: Path) -> os.stat_result | None:

@@ -61,9 +61,23 @@ PROFILE = {
 }
 
 # Settings the agent reads from the environment; cleared so the caller's shell cannot skew a run.
-_CLEARED = ("OPENAI_", "FAST_", "SMART_", "MEMORY_", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-            "http_proxy", "https_proxy", "all_proxy", "API_BUDGET", "AI_SETTINGS_FILE",
-            "WORKSPACE_PATH", "TEMPERATURE", "AUTOGPT_")
+_CLEARED = (
+    "OPENAI_",
+    "FAST_",
+    "SMART_",
+    "MEMORY_",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "API_BUDGET",
+    "AI_SETTINGS_FILE",
+    "WORKSPACE_PATH",
+    "TEMPERATURE",
+    "AUTOGPT_",
+)
 
 
 # --- the server -------------------------------------------------------------------------------
@@ -97,8 +111,12 @@ def is_summary(record: RequestRecord) -> bool:
 
 
 def is_correction(record: RequestRecord) -> bool:
-    return any(m.get("role") in ("user", "tool") and CORRECTION_MARK in message_text(m)
-               and "Your last reply" in message_text(m) for m in record.messages[-3:])
+    return any(
+        m.get("role") in ("user", "tool")
+        and CORRECTION_MARK in message_text(m)
+        and "Your last reply" in message_text(m)
+        for m in record.messages[-3:]
+    )
 
 
 @dataclass
@@ -117,8 +135,9 @@ class Responder:
 
     __name__ = "responder"
 
-    def __init__(self, actions: Sequence[Action], on_request: Callable[[RequestRecord], None]
-                 | None = None) -> None:
+    def __init__(
+        self, actions: Sequence[Action], on_request: Callable[[RequestRecord], None] | None = None
+    ) -> None:
         self.actions = list(actions)
         self.next = 0
         self.last: Action | None = None
@@ -143,8 +162,11 @@ class Responder:
         self.last = action
         thoughts = thoughts_for(action)
         if record.tools:
-            return tool_call_reply(action.command, action.args,
-                                   text=json.dumps({"thoughts": thoughts}, ensure_ascii=False))
+            return tool_call_reply(
+                action.command,
+                action.args,
+                text=json.dumps({"thoughts": thoughts}, ensure_ascii=False),
+            )
         return autogpt_reply(action.command, action.args, **thoughts)
 
 
@@ -153,13 +175,13 @@ def thoughts_for(action: Action) -> dict[str, str]:
     target = action.args.get("filename") or action.args.get("directory") or "the workspace"
     defaults = {
         "text": f"The next useful step is {action.command} on {target}, so that the report "
-                "keeps moving forward with figures I can trace back to their source.",
+        "keeps moving forward with figures I can trace back to their source.",
         "reasoning": f"Using {action.command} now gives me the material for the next section "
-                     "without repeating work; the earlier sections are already saved to files.",
+        "without repeating work; the earlier sections are already saved to files.",
         "plan": f"- {action.command} {target}\n- note the key figures and their source\n"
-                "- write or extend the matching section\n- move on to the next source",
+        "- write or extend the matching section\n- move on to the next source",
         "criticism": "I should avoid re-reading files I have already summarised and keep each "
-                     "section short and factual.",
+        "section short and factual.",
         "speak": f"I will now run {action.command} on {target}.",
     }
     return {**defaults, **action.thoughts}
@@ -176,22 +198,27 @@ def summary_text(request_text: str) -> str:
     if previous.startswith("(nothing"):
         previous = ""
     files = list(dict.fromkeys(_FILE_NAME.findall(events)))
-    sentence = (f"I worked on {', '.join(files[:8])}" if files else "I looked around the workspace")
-    text = f"{previous} {sentence}; the figures are saved in the notes folder and the remaining " \
-           "sources are still to be read and written up.".strip()
+    sentence = f"I worked on {', '.join(files[:8])}" if files else "I looked around the workspace"
+    text = (
+        f"{previous} {sentence}; the figures are saved in the notes folder and the remaining "
+        "sources are still to be read and written up.".strip()
+    )
     words = text.split()
     return " ".join(words[-150:])
 
 
 # --- run folders and the agent ----------------------------------------------------------------
 @contextmanager
-def run_folder(files: dict[str, str] | None = None, profile: dict[str, Any] | None = None,
-               ) -> Iterator[Path]:
+def run_folder(
+    files: dict[str, str] | None = None,
+    profile: dict[str, Any] | None = None,
+) -> Iterator[Path]:
     """A temporary working folder with ``ai_settings.yaml`` and workspace files; removed after."""
     folder = Path(tempfile.mkdtemp(prefix="autogpt-bench-"))
     try:
         (folder / "ai_settings.yaml").write_text(
-            yaml.safe_dump(profile or PROFILE, allow_unicode=True), encoding="utf-8")
+            yaml.safe_dump(profile or PROFILE, allow_unicode=True), encoding="utf-8"
+        )
         workspace = folder / "auto_gpt_workspace"
         workspace.mkdir()
         for name, text in (files or {}).items():
@@ -203,15 +230,25 @@ def run_folder(files: dict[str, str] | None = None, profile: dict[str, Any] | No
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def agent_env(server: ModelServer | None, *, tool_mode: bool = False, **extra: str,
-              ) -> dict[str, str]:
+def agent_env(
+    server: ModelServer | None,
+    *,
+    tool_mode: bool = False,
+    **extra: str,
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_CLEARED)}
-    env.update({
-        "NO_COLOR": "1", "PYTHONUNBUFFERED": "1", "NO_PROXY": "127.0.0.1,localhost",
-        "no_proxy": "127.0.0.1,localhost", "MEMORY_BACKEND": "no_memory",
-        "OPENAI_FUNCTIONS": "true" if tool_mode else "false", "OPENAI_API_KEY": "sk-test",
-        "TIKTOKEN_CACHE_DIR": TIKTOKEN_DIR,
-    })
+    env.update(
+        {
+            "NO_COLOR": "1",
+            "PYTHONUNBUFFERED": "1",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "MEMORY_BACKEND": "no_memory",
+            "OPENAI_FUNCTIONS": "true" if tool_mode else "false",
+            "OPENAI_API_KEY": "sk-test",
+            "TIKTOKEN_CACHE_DIR": TIKTOKEN_DIR,
+        }
+    )
     if server is not None:
         env["OPENAI_API_BASE"] = server.base_url
     env.update(extra)
@@ -244,12 +281,19 @@ class AgentRun:
 
 def run_agent(folder: Path, env: dict[str, str], *flags: str, timeout: float = 600) -> AgentRun:
     started = time.monotonic()
-    done = subprocess.run([PYTHON, "-m", "autogpt", *flags], cwd=folder, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=timeout,
-                          stdin=subprocess.DEVNULL, check=False)
+    done = subprocess.run(
+        [PYTHON, "-m", "autogpt", *flags],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     ended = time.monotonic()
-    return AgentRun(done.returncode, done.stdout, done.stderr, started, ended,
-                    read_journal(folder))
+    return AgentRun(done.returncode, done.stdout, done.stderr, started, ended, read_journal(folder))
 
 
 def read_journal(folder: Path) -> list[dict[str, Any]]:
@@ -264,11 +308,22 @@ def read_journal(folder: Path) -> list[dict[str, Any]]:
 
 
 # --- timing and printing ------------------------------------------------------------------------
-def wall_time(argv: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-              ) -> float:
+def wall_time(
+    argv: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> float:
     started = time.monotonic()
-    subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   stdin=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     return time.monotonic() - started
 
 
@@ -282,8 +337,10 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
 
     def line(row: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])

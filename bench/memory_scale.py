@@ -235,29 +235,71 @@ def bench_resume_500_cycles() -> float | None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         journal = Journal(data_dir / "sessions" / "20260101-000000-abcd")
-        journal.append("session_start", profile={"ai_name": "a", "ai_role": "b",
-                                                 "ai_goals": ["c"], "api_budget": 0.0},
-                       options={"continuous": True, "continuous_limit": 0,
-                                "model_choice": "fast", "workspace": "ws", "budget": 0.0,
-                                "tool_mode": False}, workspace="ws", model="gpt-3.5-turbo")
+        journal.append(
+            "session_start",
+            profile={"ai_name": "a", "ai_role": "b", "ai_goals": ["c"], "api_budget": 0.0},
+            options={
+                "continuous": True,
+                "continuous_limit": 0,
+                "model_choice": "fast",
+                "workspace": "ws",
+                "budget": 0.0,
+                "tool_mode": False,
+            },
+            workspace="ws",
+            model="gpt-3.5-turbo",
+        )
         result = "ice cream market data, " * 90
         for cycle in range(1, 501):
-            assistant = {"role": "assistant", "content": json.dumps(
-                {"thoughts": {"text": f"step {cycle}", "reasoning": "r", "plan": "- a",
-                              "criticism": "c", "speak": "s"},
-                 "command": {"name": "read_file", "args": {"filename": f"f{cycle}.txt"}}})}
-            journal.append("request", model="gpt-3.5-turbo", purpose="main",
-                           prompt_tokens=1500, completion_tokens=120, cost=0.001, latency=1.0)
-            journal.append("command_start", cycle=cycle, assistant=assistant,
-                           command="read_file", args={"filename": f"f{cycle}.txt"},
-                           authorization="continuous")
-            journal.append("command_end", cycle=cycle, command="read_file",
-                           args={"filename": f"f{cycle}.txt"}, ok=True, error=None,
-                           duration=0.01, messages=[assistant, {
-                               "role": "user", "content": f"Command read_file returned: {result}"}])
+            assistant = {
+                "role": "assistant",
+                "content": json.dumps(
+                    {
+                        "thoughts": {
+                            "text": f"step {cycle}",
+                            "reasoning": "r",
+                            "plan": "- a",
+                            "criticism": "c",
+                            "speak": "s",
+                        },
+                        "command": {"name": "read_file", "args": {"filename": f"f{cycle}.txt"}},
+                    }
+                ),
+            }
+            journal.append(
+                "request",
+                model="gpt-3.5-turbo",
+                purpose="main",
+                prompt_tokens=1500,
+                completion_tokens=120,
+                cost=0.001,
+                latency=1.0,
+            )
+            journal.append(
+                "command_start",
+                cycle=cycle,
+                assistant=assistant,
+                command="read_file",
+                args={"filename": f"f{cycle}.txt"},
+                authorization="continuous",
+            )
+            journal.append(
+                "command_end",
+                cycle=cycle,
+                command="read_file",
+                args={"filename": f"f{cycle}.txt"},
+                ok=True,
+                error=None,
+                duration=0.01,
+                messages=[
+                    assistant,
+                    {"role": "user", "content": f"Command read_file returned: {result}"},
+                ],
+            )
             if cycle % 10 == 0:
-                journal.append("summary", summary=f"I read files 1 to {cycle}.",
-                               summarized_upto=cycle - 3)
+                journal.append(
+                    "summary", summary=f"I read files 1 to {cycle}.", summarized_upto=cycle - 3
+                )
         journal.close()
         size = (journal.path.stat().st_size) / 1e6
         started = time.perf_counter()

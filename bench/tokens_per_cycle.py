@@ -74,12 +74,36 @@ WINDOWS = (
 )
 
 # --- realistic text ---------------------------------------------------------------------------
-_SUBJECTS = ("Artisanal gelato", "Premium ice cream", "Plant-based frozen dessert", "Soft-serve",
-             "Frozen yogurt", "Private-label ice cream", "Single-serve cones", "Multipack sticks")
-_PLACES = ("Germany", "Italy", "France", "Spain", "the Netherlands", "Poland", "Sweden",
-           "Austria", "Belgium", "Portugal")
-_SOURCES = ("Euromonitor", "Mintel", "Statista", "the national dairy board",
-            "a 2023 Nielsen panel", "the trade press")
+_SUBJECTS = (
+    "Artisanal gelato",
+    "Premium ice cream",
+    "Plant-based frozen dessert",
+    "Soft-serve",
+    "Frozen yogurt",
+    "Private-label ice cream",
+    "Single-serve cones",
+    "Multipack sticks",
+)
+_PLACES = (
+    "Germany",
+    "Italy",
+    "France",
+    "Spain",
+    "the Netherlands",
+    "Poland",
+    "Sweden",
+    "Austria",
+    "Belgium",
+    "Portugal",
+)
+_SOURCES = (
+    "Euromonitor",
+    "Mintel",
+    "Statista",
+    "the national dairy board",
+    "a 2023 Nielsen panel",
+    "the trade press",
+)
 _TEMPLATES = (
     "{S} sales in {P} {V} {pct}% in {year}, reaching EUR {num} million according to {src}.",
     "The average retail price in {P} was EUR {price} per litre, {pct}% above the {year2} level.",
@@ -98,12 +122,20 @@ def prose(size: int, seed: int) -> str:
 
     def sentence() -> str:
         return rng.choice(_TEMPLATES).format(
-            S=rng.choice(_SUBJECTS), s=rng.choice(_SUBJECTS).lower(), P=rng.choice(_PLACES),
+            S=rng.choice(_SUBJECTS),
+            s=rng.choice(_SUBJECTS).lower(),
+            P=rng.choice(_PLACES),
             V=rng.choice(("grew", "declined", "rose", "fell", "recovered")),
-            pct=f"{rng.uniform(0.5, 30):.1f}", pct2=f"{rng.uniform(5, 70):.0f}",
-            year=rng.choice((2021, 2022, 2023)), year2=rng.choice((2018, 2019, 2020)),
-            year3=rng.choice((2027, 2028, 2030)), num=f"{rng.uniform(50, 2500):,.0f}",
-            n=rng.randint(3, 40), price=f"{rng.uniform(4, 19):.2f}", src=rng.choice(_SOURCES))
+            pct=f"{rng.uniform(0.5, 30):.1f}",
+            pct2=f"{rng.uniform(5, 70):.0f}",
+            year=rng.choice((2021, 2022, 2023)),
+            year2=rng.choice((2018, 2019, 2020)),
+            year3=rng.choice((2027, 2028, 2030)),
+            num=f"{rng.uniform(50, 2500):,.0f}",
+            n=rng.randint(3, 40),
+            price=f"{rng.uniform(4, 19):.2f}",
+            src=rng.choice(_SOURCES),
+        )
 
     paragraphs: list[str] = []
     while sum(len(p) + 2 for p in paragraphs) < size:
@@ -133,8 +165,9 @@ def research_run(cycles: int) -> Scenario:
         if i % 3 == 0:
             actions.append(Action("read_file", {"filename": f"sources/source_{k}.txt"}))
         elif i % 3 == 1:
-            actions.append(Action("write_to_file", {"filename": f"notes/section_{k}.md",
-                                                    "text": section(k)}))
+            actions.append(
+                Action("write_to_file", {"filename": f"notes/section_{k}.md", "text": section(k)})
+            )
         elif k % 2 == 0:
             actions.append(Action("list_files", {"directory": "notes"}))
         else:
@@ -145,8 +178,10 @@ def research_run(cycles: int) -> Scenario:
 
 def writing_run(cycles: int = 11) -> Scenario:
     """Auto-GPT's reference: write ten 1.7 KB files, then task_complete."""
-    actions = [Action("write_to_file", {"filename": f"report/part_{k + 1}.md", "text": section(k)})
-               for k in range(cycles - 1)]
+    actions = [
+        Action("write_to_file", {"filename": f"report/part_{k + 1}.md", "text": section(k)})
+        for k in range(cycles - 1)
+    ]
     actions.append(Action("task_complete", {"reason": "the report is written"}))
     return Scenario(f"{cycles}-cycle writing", {}, actions)
 
@@ -218,10 +253,16 @@ class Figures:
 def measure(scenario: Scenario, window: Window, tool_mode: bool) -> Figures:
     responder = Responder(scenario.actions)
     cycles = len(scenario.actions)
-    with TimedServer([responder], loop=True, context_window=window.window) as server, \
-            run_folder(scenario.files) as folder:
-        env = agent_env(server, tool_mode=tool_mode, FAST_LLM_MODEL=window.model,
-                        FAST_TOKEN_LIMIT=str(window.limit))
+    with (
+        TimedServer([responder], loop=True, context_window=window.window) as server,
+        run_folder(scenario.files) as folder,
+    ):
+        env = agent_env(
+            server,
+            tool_mode=tool_mode,
+            FAST_LLM_MODEL=window.model,
+            FAST_TOKEN_LIMIT=str(window.limit),
+        )
         run = run_agent(folder, env, "-c", "-l", str(cycles + 10), "-y", "--gpt3only")
         records = list(server.requests)
         overflows = server.overflows
@@ -231,27 +272,48 @@ def measure(scenario: Scenario, window: Window, tool_mode: bool) -> Figures:
     prefixes = [prefix_tokens(r.messages) for r in records]
     main_prefixes = [p for p, k in zip(prefixes, kinds, strict=True) if k == "main"]
     counted = [e for e in run.events("request") if e.get("purpose") != "summary"]
-    over = [(e["counted_tokens"] - r.prompt_tokens) / r.prompt_tokens
-            for e, r in zip(counted, main, strict=False) if r.prompt_tokens]
+    over = [
+        (e["counted_tokens"] - r.prompt_tokens) / r.prompt_tokens
+        for e, r in zip(counted, main, strict=False)
+        if r.prompt_tokens
+    ]
     ended = run.events("end")
     first = main[0] if main else None
     model = window.model
-    assistants = [count_messages([m], model) - 3 for r in main[-1:] for m in r.messages
-                  if m.get("role") == "assistant"]
-    results = [count_messages([m], model) - 3 for r in main[-1:] for m in r.messages[2:-1]
-               if m.get("role") in ("user", "tool")]
-    summaries = [e.get("completion_tokens", 0) for e in run.events("request")
-                 if e.get("purpose") == "summary"]
+    assistants = [
+        count_messages([m], model) - 3
+        for r in main[-1:]
+        for m in r.messages
+        if m.get("role") == "assistant"
+    ]
+    results = [
+        count_messages([m], model) - 3
+        for r in main[-1:]
+        for m in r.messages[2:-1]
+        if m.get("role") in ("user", "tool")
+    ]
+    summaries = [
+        e.get("completion_tokens", 0)
+        for e in run.events("request")
+        if e.get("purpose") == "summary"
+    ]
     return Figures(
-        scenario=scenario.name, window=window.name, mode="tools" if tool_mode else "JSON",
-        exit_code=run.returncode, cycles=ended[-1]["cycle"] if ended else len(main),
-        requests=len(records), summaries=kinds.count("summary"),
+        scenario=scenario.name,
+        window=window.name,
+        mode="tools" if tool_mode else "JSON",
+        exit_code=run.returncode,
+        cycles=ended[-1]["cycle"] if ended else len(main),
+        requests=len(records),
+        summaries=kinds.count("summary"),
         corrections=responder.corrections,
         mean_prompt=statistics.mean(prompts) if prompts else 0.0,
-        max_prompt=max(prompts, default=0), first_prompt=prompts[0] if prompts else 0,
-        cache_any=share_equal(prefixes), cache_main=share_equal(main_prefixes),
+        max_prompt=max(prompts, default=0),
+        first_prompt=prompts[0] if prompts else 0,
+        cache_any=share_equal(prefixes),
+        cache_main=share_equal(main_prefixes),
         cache_all_pairs=share_equal(main_prefixes, cacheable_only=False),
-        overflows=overflows, counted_over=statistics.mean(over) if over else 0.0,
+        overflows=overflows,
+        counted_over=statistics.mean(over) if over else 0.0,
         system=count_messages(first.messages[:1], model) - 3 if first else 0,
         tools=count_tools(first.tools, model) if first else 0,
         max_tokens=(first.body.get("max_tokens") or 0) if first else 0,
@@ -265,8 +327,12 @@ def measure(scenario: Scenario, window: Window, tool_mode: bool) -> Figures:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cycles", type=int, default=30, help="cycles of the research run")
-    parser.add_argument("--only", nargs="*", metavar="WINDOW-MODE",
-                        help="e.g. 4k-json 128k-tools (default: every window and mode)")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        metavar="WINDOW-MODE",
+        help="e.g. 4k-json 128k-tools (default: every window and mode)",
+    )
     args = parser.parse_args(argv)
 
     runs: list[tuple[Scenario, Window, bool]] = []
@@ -282,42 +348,95 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for scenario, window, tool_mode in runs:
-        print(f"running {scenario.name}, {window.name} ({window.model}), "
-              f"{'tool calls' if tool_mode else 'JSON replies'}...", file=sys.stderr, flush=True)
+        print(
+            f"running {scenario.name}, {window.name} ({window.model}), "
+            f"{'tool calls' if tool_mode else 'JSON replies'}...",
+            file=sys.stderr,
+            flush=True,
+        )
         results.append(measure(scenario, window, tool_mode))
 
     rows = []
     for f in results:
         prompt_target = f.scenario.endswith("writing") and f.window == "4k"
-        rows.append([
-            f"{f.scenario} {f.window} {f.mode}", f.exit_code, f.cycles, f.requests, f.summaries,
-            f.corrections, f"{f.per_cycle:.2f} {verdict(f.per_cycle <= REQUESTS_TARGET)}",
-            f"{f.mean_prompt:,.0f}" + (f" {verdict(f.mean_prompt <= PROMPT_TARGET)}"
-                                       if prompt_target else ""),
-            f"{f.max_prompt:,}" + (f" {verdict(f.max_prompt <= PROMPT_TARGET)}"
-                                   if prompt_target else ""),
-            f"{f.first_prompt:,}", f"{f.cache_any:.2f} {verdict(f.cache_any >= CACHE_TARGET)}",
-            f"{f.cache_main:.2f} {verdict(f.cache_main >= CACHE_TARGET)}",
-            f"{f.cache_all_pairs:.2f}",
-            f"{f.overflows} {verdict(f.overflows == 0)}", f"{f.counted_over:+.1%}",
-        ])
-    print(table(rows, ["run", "exit", "cycles", "requests", "summaries", "corrections",
-                       "req/cycle", "mean prompt", "max prompt", "1st prompt",
-                       "cache: prev req", "cache: prev main", "all pairs", "overflows",
-                       "our count"]))
-    print(f"Targets: req/cycle <= {REQUESTS_TARGET}; mean and max prompt tokens per main call "
-          f"<= {PROMPT_TARGET:,} on the 11-cycle 4k writing run (Auto-GPT v0.3.0: 2 requests "
-          f"per cycle, ~2,000 tokens); first {CACHE_PREFIX:,} tokens equal to the previous "
-          f"request's >= {CACHE_TARGET} (over pairs of requests of {CACHE_PREFIX:,} tokens or "
-          "more; 'all pairs': every pair of main requests); overflows 0. Prompt tokens as the "
-          "server counts them (main calls); 'our count' is how far the agent's own count is "
-          "above the server's.")
+        rows.append(
+            [
+                f"{f.scenario} {f.window} {f.mode}",
+                f.exit_code,
+                f.cycles,
+                f.requests,
+                f.summaries,
+                f.corrections,
+                f"{f.per_cycle:.2f} {verdict(f.per_cycle <= REQUESTS_TARGET)}",
+                f"{f.mean_prompt:,.0f}"
+                + (f" {verdict(f.mean_prompt <= PROMPT_TARGET)}" if prompt_target else ""),
+                f"{f.max_prompt:,}"
+                + (f" {verdict(f.max_prompt <= PROMPT_TARGET)}" if prompt_target else ""),
+                f"{f.first_prompt:,}",
+                f"{f.cache_any:.2f} {verdict(f.cache_any >= CACHE_TARGET)}",
+                f"{f.cache_main:.2f} {verdict(f.cache_main >= CACHE_TARGET)}",
+                f"{f.cache_all_pairs:.2f}",
+                f"{f.overflows} {verdict(f.overflows == 0)}",
+                f"{f.counted_over:+.1%}",
+            ]
+        )
+    print(
+        table(
+            rows,
+            [
+                "run",
+                "exit",
+                "cycles",
+                "requests",
+                "summaries",
+                "corrections",
+                "req/cycle",
+                "mean prompt",
+                "max prompt",
+                "1st prompt",
+                "cache: prev req",
+                "cache: prev main",
+                "all pairs",
+                "overflows",
+                "our count",
+            ],
+        )
+    )
+    print(
+        f"Targets: req/cycle <= {REQUESTS_TARGET}; mean and max prompt tokens per main call "
+        f"<= {PROMPT_TARGET:,} on the 11-cycle 4k writing run (Auto-GPT v0.3.0: 2 requests "
+        f"per cycle, ~2,000 tokens); first {CACHE_PREFIX:,} tokens equal to the previous "
+        f"request's >= {CACHE_TARGET} (over pairs of requests of {CACHE_PREFIX:,} tokens or "
+        "more; 'all pairs': every pair of main requests); overflows 0. Prompt tokens as the "
+        "server counts them (main calls); 'our count' is how far the agent's own count is "
+        "above the server's."
+    )
     print("\nWhere the tokens go (server's count; turns as carried by the last main request)")
-    print(table([[f"{f.scenario} {f.window} {f.mode}", f"{f.system:,}", f"{f.tools:,}",
-                  f"{f.max_tokens:,}", f"{f.assistant:,.0f}", f"{f.result:,.0f}",
-                  f"{f.summary_reply:,.0f}" if f.summaries else "-"] for f in results],
-                ["run", "system msg", "tool schemas", "max_tokens", "assistant msg",
-                 "result msg", "summary"]))
+    print(
+        table(
+            [
+                [
+                    f"{f.scenario} {f.window} {f.mode}",
+                    f"{f.system:,}",
+                    f"{f.tools:,}",
+                    f"{f.max_tokens:,}",
+                    f"{f.assistant:,.0f}",
+                    f"{f.result:,.0f}",
+                    f"{f.summary_reply:,.0f}" if f.summaries else "-",
+                ]
+                for f in results
+            ],
+            [
+                "run",
+                "system msg",
+                "tool schemas",
+                "max_tokens",
+                "assistant msg",
+                "result msg",
+                "summary",
+            ],
+        )
+    )
     return 0
 
 

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="run.sh is the P
 def _stamp(checkout: Path) -> str:
     """What run.sh writes after an install: the cksum of pyproject.toml + requirements.txt."""
     files = " ".join(str(checkout / n) for n in ("pyproject.toml", "requirements.txt"))
-    out = subprocess.run(f"cat {files} | cksum", shell=True, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        f"cat {files} | cksum", shell=True, capture_output=True, text=True, check=True
+    )
     return out.stdout.split()[0]
 
 
@@ -44,12 +45,26 @@ def test_run_sh_creates_env_from_the_template_and_starts_the_agent(tmp_path: Pat
     checkout = _checkout(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI")}
     env["PYTHONPATH"] = str(REPO)
-    done = subprocess.run(["bash", "./run.sh", "--version"], cwd=checkout, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        ["bash", "./run.sh", "--version"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Created .env from .env.template" in done.stdout
     assert "autogpt" in done.stdout.lower() and "Installing" not in done.stdout
     assert (checkout / ".env").read_text() == (REPO / ".env.template").read_text()
-    again = subprocess.run(["bash", "./run.sh", "--version"], cwd=checkout, env=env,
-                           capture_output=True, text=True, timeout=60, check=False)
+    again = subprocess.run(
+        ["bash", "./run.sh", "--version"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert again.returncode == 0 and "Created .env" not in again.stdout

@@ -6,18 +6,44 @@ import json
 import subprocess
 import sys
 
-NEVER_AT_HELP = ["openai", "pydantic", "pydantic_settings", "rich", "yaml", "tiktoken",
-                 "selenium", "docker", "numpy", "psycopg", "trafilatura", "ddgs", "httpx2",
-                 "prompt_toolkit"]
-NEVER_BEFORE_FIRST_USE = ["selenium", "docker", "numpy", "psycopg", "trafilatura", "ddgs",
-                          "sqlite_vec", "usearch", "openai", "tiktoken", "prompt_toolkit"]
+NEVER_AT_HELP = [
+    "openai",
+    "pydantic",
+    "pydantic_settings",
+    "rich",
+    "yaml",
+    "tiktoken",
+    "selenium",
+    "docker",
+    "numpy",
+    "psycopg",
+    "trafilatura",
+    "ddgs",
+    "httpx2",
+    "prompt_toolkit",
+]
+NEVER_BEFORE_FIRST_USE = [
+    "selenium",
+    "docker",
+    "numpy",
+    "psycopg",
+    "trafilatura",
+    "ddgs",
+    "sqlite_vec",
+    "usearch",
+    "openai",
+    "tiktoken",
+    "prompt_toolkit",
+]
 
 
 def _loaded(code: str, names: list[str]) -> list[str]:
-    probe = (f"{code}\nimport sys, json\n"
-             f"print(json.dumps([n for n in {names!r} if n in sys.modules]))")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True, timeout=60).stdout
+    probe = (
+        f"{code}\nimport sys, json\nprint(json.dumps([n for n in {names!r} if n in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -26,8 +52,10 @@ def test_help_path_imports_nothing_heavy():
 
 
 def test_building_a_session_does_not_import_browser_docker_database_or_sdk():
-    code = ("import autogpt.session\n"
-            "from autogpt.commands import load_command_modules\n"
-            "load_command_modules()\n"
-            "import autogpt.memory.factory, autogpt.memory.recall, autogpt.sandbox\n")
+    code = (
+        "import autogpt.session\n"
+        "from autogpt.commands import load_command_modules\n"
+        "load_command_modules()\n"
+        "import autogpt.memory.factory, autogpt.memory.recall, autogpt.sandbox\n"
+    )
     assert _loaded(code, NEVER_BEFORE_FIRST_USE) == []

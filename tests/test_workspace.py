@@ -17,8 +17,9 @@ def ws(tmp_path):
     return w
 
 
-@pytest.mark.parametrize("name", ["../x.txt", "a/../../x.txt", "/etc/passwd", "~/secret",
-                                  "~root/x", "a\x00b"])
+@pytest.mark.parametrize(
+    "name", ["../x.txt", "a/../../x.txt", "/etc/passwd", "~/secret", "~root/x", "a\x00b"]
+)
 def test_escapes_are_refused(ws, name):
     with pytest.raises(PathOutsideWorkspace):
         ws.resolve(name)
@@ -89,8 +90,13 @@ def test_delete_refuses_directories_and_missing_files(ws):
 
 def _in_subprocess(code: str, workdir: str, timeout: float = 10) -> str:
     """Run ``code`` in a fresh interpreter; a hang becomes a test failure, not a stuck suite."""
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code), workdir],
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), workdir],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -98,7 +104,8 @@ def _in_subprocess(code: str, workdir: str, timeout: float = 10) -> str:
 @pytest.mark.parametrize("operation", ["read", "append", "write"])
 def test_fifo_is_refused_without_blocking(ws, operation):
     os.mkfifo(ws.root / "pipe")
-    out = _in_subprocess(f"""
+    out = _in_subprocess(
+        f"""
         import sys
         from autogpt.errors import CommandError
         from autogpt.workspace import Workspace
@@ -110,7 +117,9 @@ def test_fifo_is_refused_without_blocking(ws, operation):
                 ws.write_text("pipe", "x", append={operation == "append"})
         except CommandError as exc:
             print("refused:", exc)
-        """, str(ws.root))
+        """,
+        str(ws.root),
+    )
     assert out.startswith("refused:") and "not a regular file" in out
     assert stat.S_ISFIFO(os.lstat(ws.root / "pipe").st_mode)
 
@@ -132,7 +141,8 @@ def big_file(ws):
 
 
 def _rss_growth_kb(ws, call: str) -> int:
-    out = _in_subprocess(f"""
+    out = _in_subprocess(
+        f"""
         import resource, sys
         from autogpt.workspace import Workspace
         ws = Workspace(sys.argv[1])
@@ -140,20 +150,24 @@ def _rss_growth_kb(ws, call: str) -> int:
         result = {call}
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(after - before)
-        """, str(ws.root), timeout=120)
+        """,
+        str(ws.root),
+        timeout=120,
+    )
     return int(out.split()[-1])
 
 
 def test_read_with_a_huge_offset_does_not_load_the_file(ws, big_file):
-    assert _rss_growth_kb(ws, "ws.read_text('big.txt', offset=90_000_000, limit=1000)") \
+    assert (
+        _rss_growth_kb(ws, "ws.read_text('big.txt', offset=90_000_000, limit=1000)")
         < GROWTH_LIMIT_KB
+    )
     part = ws.read_text("big.txt", offset=90_000_000, limit=10)
     assert len(part.text) == 10 and part.total_chars >= BIG // 2
 
 
 def test_append_does_not_read_the_file(ws, big_file):
-    assert _rss_growth_kb(ws, "ws.write_text('big.txt', 'tail', append=True)") \
-        < GROWTH_LIMIT_KB
+    assert _rss_growth_kb(ws, "ws.write_text('big.txt', 'tail', append=True)") < GROWTH_LIMIT_KB
     with open(big_file, "rb") as handle:
         handle.seek(-5, os.SEEK_END)
         assert handle.read() == b"\ntail"

@@ -42,8 +42,9 @@ def parse_answer(answer: str, *, authorise_key: str = "y", exit_key: str = "n") 
         match = _COUNT.match(lowered[len(key) :])
         if not match:
             return Decision(
-                "invalid", text=f"'{text}' is not a valid count: use '{authorise_key} -N' "
-                f"with N a whole number of 1 or more. {usage}"
+                "invalid",
+                text=f"'{text}' is not a valid count: use '{authorise_key} -N' "
+                f"with N a whole number of 1 or more. {usage}",
             )
         count = int(match.group(1))
         if count < 1:

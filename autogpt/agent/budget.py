@@ -46,8 +46,11 @@ class CostTracker:
     def estimate(self, info: ModelInfo, prompt_tokens: int) -> float:
         """The next request's cost, its reply guessed from this model's replies so far."""
         usage = self.per_model.get(info.name)
-        guess = (usage.completion_tokens // usage.requests if usage and usage.requests
-                 else DEFAULT_COMPLETION_GUESS)
+        guess = (
+            usage.completion_tokens // usage.requests
+            if usage and usage.requests
+            else DEFAULT_COMPLETION_GUESS
+        )
         return cost(info, prompt_tokens, guess)
 
     def would_exceed(self, next_cost: float) -> bool:
@@ -71,11 +74,17 @@ def price_check(models: Iterable[ModelInfo], budget: float) -> str | None:
     if not unpriced:
         return None
     names = ", ".join(repr(n) for n in unpriced)
-    how = ("set MODEL_PRICE_INPUT and MODEL_PRICE_OUTPUT in .env (dollars per 1,000 tokens; 0 "
-           "for a free local model)")
+    how = (
+        "set MODEL_PRICE_INPUT and MODEL_PRICE_OUTPUT in .env (dollars per 1,000 tokens; 0 "
+        "for a free local model)"
+    )
     if budget > 0:
-        raise UsageError(f"--budget ${budget:.2f} cannot be enforced: the price of {names} is "
-                         f"unknown, so its requests would count as $0. To use a budget, {how}; "
-                         "or run without a budget.")
-    return (f"The price of {names} is unknown: its requests count as $0 in the costs. To count "
-            f"them, {how}.")
+        raise UsageError(
+            f"--budget ${budget:.2f} cannot be enforced: the price of {names} is "
+            f"unknown, so its requests would count as $0. To use a budget, {how}; "
+            "or run without a budget."
+        )
+    return (
+        f"The price of {names} is unknown: its requests count as $0 in the costs. To count "
+        f"them, {how}."
+    )

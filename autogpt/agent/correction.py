@@ -28,14 +28,16 @@ def refuse_cut_writes(reply: ChatReply, proposal: Proposal) -> None:
         )
 
 
-def correction_messages(messages: list[dict[str, Any]], reply: ChatReply, error: ReplyError,
-                        tool_mode: bool) -> list[dict[str, Any]]:
+def correction_messages(
+    messages: list[dict[str, Any]], reply: ChatReply, error: ReplyError, tool_mode: bool
+) -> list[dict[str, Any]]:
     """The request's messages, then the unusable reply and what was wrong with it, then the
     next-step trigger again."""
     bad = msgs.assistant_message(reply, None)
     trigger = TRIGGER_TOOLS if tool_mode else TRIGGER
     current = [*messages, bad] + msgs.result_messages(
-        bad, f"Your last reply could not be used: {error}")
+        bad, f"Your last reply could not be used: {error}"
+    )
     if current[-1]["role"] == "tool":
         current.append({"role": "user", "content": trigger})
     else:

@@ -118,23 +118,40 @@ class Agent:
             except ToolsRejected as exc:
                 self.state.tool_mode = False
                 self.journal.append("tool_mode", enabled=False, reason=str(exc)[:200])
-                self.show(Notice("The endpoint does not accept tool calls; using the JSON reply "
-                                 "format for the rest of the run.", "warn"))
+                self.show(
+                    Notice(
+                        "The endpoint does not accept tool calls; using the JSON reply "
+                        "format for the rest of the run.",
+                        "warn",
+                    )
+                )
             except ContextOverflow as exc:
                 if shrink < 1.0:
-                    raise RunStopped(f"The model rejected the request as too long twice: {exc}",
-                                     reason="context overflow") from None
+                    raise RunStopped(
+                        f"The model rejected the request as too long twice: {exc}",
+                        reason="context overflow",
+                    ) from None
                 log.error("BUG: context length exceeded despite the budget: %s", exc)
-                self.show(Notice("The model said the request was too long (a counting bug); "
-                                 "shrinking the history and retrying once.", "warn"))
+                self.show(
+                    Notice(
+                        "The model said the request was too long (a counting bug); "
+                        "shrinking the history and retrying once.",
+                        "warn",
+                    )
+                )
                 shrink = OVERFLOW_SHRINK
         self.state.cycle += 1
         assistant = msgs.assistant_message(reply, proposal)
         if proposal is None:
             text = f"Your reply could not be used: {error}"
             self._record("unusable", assistant, text, error=str(error))
-            self.show(Notice(f"The model's reply could not be used after {MAX_CORRECTIONS} "
-                             f"corrections: {error}", "warn"))
+            self.show(
+                Notice(
+                    f"The model's reply could not be used after {MAX_CORRECTIONS} "
+                    f"corrections: {error}",
+                    "warn",
+                )
+            )
             return Outcome("continue")
         self.show(ProposalShown(self.ai_name, proposal))
         decision = self._authorize()
@@ -174,10 +191,16 @@ class Agent:
         budget = promptctx.Budget(limit, self.reply_tokens, self.counter.tools(tools))
         system = self._system_for(self.state.tool_mode)
         tail = self._tail(int(limit * self.memory_share))
+
         def fitted() -> promptctx.Fit:
-            return promptctx.fit(system=system, summary=self.state.summary,
-                                 turns=self.state.view(), tail=tail, budget=budget,
-                                 counter=self.counter)
+            return promptctx.fit(
+                system=system,
+                summary=self.state.summary,
+                turns=self.state.view(),
+                tail=tail,
+                budget=budget,
+                counter=self.counter,
+            )
 
         fit = fitted()
         crowded = fit.history_tokens > promptctx.HISTORY_SHARE * limit
@@ -206,9 +229,13 @@ class Agent:
         self.show(Thinking(True, "Summarising older history..."))
         try:
             summary, usage = summarize(
-                client=self.client, model=self.models.fast.name, limit=self.models.fast_limit,
+                client=self.client,
+                model=self.models.fast.name,
+                limit=self.models.fast_limit,
                 main_limit=self.models.main_limit,
-                counter=self.fast_counter, previous=self.state.summary, turns=dropped,
+                counter=self.fast_counter,
+                previous=self.state.summary,
+                turns=dropped,
                 temperature=self.models.temperature,
             )
         finally:
@@ -231,14 +258,27 @@ class Agent:
         if costs.would_exceed(costs.estimate(info, prompt_tokens)):
             raise RunStopped(
                 f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
-                "request would exceed it.", reason="budget")
+                "request would exceed it.",
+                reason="budget",
+            )
         started = time.monotonic()
-        reply = self.client.complete(ChatRequest(
-            model=info.name, messages=messages, max_tokens=max_tokens,
-            temperature=self.models.temperature, purpose="helper"))
-        self._account(info, reply.usage.prompt_tokens or prompt_tokens,
-                      reply.usage.completion_tokens, "helper",
-                      latency=time.monotonic() - started, counted=prompt_tokens)
+        reply = self.client.complete(
+            ChatRequest(
+                model=info.name,
+                messages=messages,
+                max_tokens=max_tokens,
+                temperature=self.models.temperature,
+                purpose="helper",
+            )
+        )
+        self._account(
+            info,
+            reply.usage.prompt_tokens or prompt_tokens,
+            reply.usage.completion_tokens,
+            "helper",
+            latency=time.monotonic() - started,
+            counted=prompt_tokens,
+        )
         return reply.text or ""
 
     def _request(self, messages: list[dict[str, Any]], purpose: str) -> ChatReply:
@@ -251,11 +291,17 @@ class Agent:
         if costs.would_exceed(costs.estimate(self.models.main, prompt_tokens)):
             raise RunStopped(
                 f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
-                "request would exceed it.", reason="budget")
+                "request would exceed it.",
+                reason="budget",
+            )
         request = ChatRequest(
-            model=self.models.main.name, messages=messages, max_tokens=max_tokens,
-            temperature=self.models.temperature, tools=tools,
-            tool_choice="required" if tools else None, purpose=purpose,
+            model=self.models.main.name,
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=self.models.temperature,
+            tools=tools,
+            tool_choice="required" if tools else None,
+            purpose=purpose,
         )
         started = time.monotonic()
         self.show(Thinking(True))
@@ -265,9 +311,14 @@ class Agent:
             self.show(Thinking(False))
         latency = time.monotonic() - started
         usage = reply.usage
-        self._account(self.models.main, usage.prompt_tokens or prompt_tokens,
-                      usage.completion_tokens, purpose, latency=latency,
-                      counted=prompt_tokens)
+        self._account(
+            self.models.main,
+            usage.prompt_tokens or prompt_tokens,
+            usage.completion_tokens,
+            purpose,
+            latency=latency,
+            counted=prompt_tokens,
+        )
         return reply
 
     def account_embedding(self, info: ModelInfo, tokens: int) -> None:
@@ -275,24 +326,56 @@ class Agent:
         (no cost line of its own: it is a fraction of a cent)."""
         self._account(info, tokens, 0, "embedding", shown=False)
 
-    def _account(self, info: ModelInfo, prompt: int, completion: int, purpose: str, *,
-                 latency: float = 0.0, counted: int = 0, shown: bool = True) -> None:
+    def _account(
+        self,
+        info: ModelInfo,
+        prompt: int,
+        completion: int,
+        purpose: str,
+        *,
+        latency: float = 0.0,
+        counted: int = 0,
+        shown: bool = True,
+    ) -> None:
         costs = self.state.costs
         dollars = costs.record(info, prompt, completion)
-        self.journal.append("request", durable=False, model=info.name, purpose=purpose,
-                            prompt_tokens=prompt, completion_tokens=completion,
-                            counted_tokens=counted, cost=dollars, latency=round(latency, 3))
+        self.journal.append(
+            "request",
+            durable=False,
+            model=info.name,
+            purpose=purpose,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            counted_tokens=counted,
+            cost=dollars,
+            latency=round(latency, 3),
+        )
         if shown:
-            self.show(CostLine(self.state.cycle + 1, dollars, costs.total, costs.budget,
-                               prompt, completion, costs.requests))
+            self.show(
+                CostLine(
+                    self.state.cycle + 1,
+                    dollars,
+                    costs.total,
+                    costs.budget,
+                    prompt,
+                    completion,
+                    costs.requests,
+                )
+            )
         retries = getattr(self.client, "retries_last_request", 0)
-        detail = (f"request {purpose} model={info.name} prompt={prompt} completion={completion} "
-                  f"cost=${dollars:.5f} latency={latency:.2f}s retries={retries}")
+        detail = (
+            f"request {purpose} model={info.name} prompt={prompt} completion={completion} "
+            f"cost=${dollars:.5f} latency={latency:.2f}s retries={retries}"
+        )
         log.debug(detail)
         self.show(Notice(detail, "debug"))
         if costs.should_warn():
-            self.show(Notice(f"80% of the budget is spent (${costs.total:.4f} of "
-                             f"${costs.budget:.2f}).", "warn"))
+            self.show(
+                Notice(
+                    f"80% of the budget is spent (${costs.total:.4f} of ${costs.budget:.2f}).",
+                    "warn",
+                )
+            )
 
     def _ask_until_usable(
         self, messages: list[dict[str, Any]]
@@ -328,8 +411,9 @@ class Agent:
             f"{self.ai_name}..."
         )
         while True:
-            decision = parse_answer(self.ask(question), authorise_key=self.authorise_key,
-                                    exit_key=self.exit_key)
+            decision = parse_answer(
+                self.ask(question), authorise_key=self.authorise_key, exit_key=self.exit_key
+            )
             if decision.kind != "invalid":
                 break
             self.show(Notice(decision.text, "warn"))
@@ -339,12 +423,18 @@ class Agent:
         return decision
 
     # --- running and recording -----------------------------------------------------------
-    def _run_command(self, proposal: Proposal, assistant: dict[str, Any],
-                     decision: Decision) -> Outcome:
+    def _run_command(
+        self, proposal: Proposal, assistant: dict[str, Any], decision: Decision
+    ) -> Outcome:
         cycle = self.state.cycle
-        self.journal.append("command_start", cycle=cycle, assistant=assistant,
-                            command=proposal.command, args=proposal.args,
-                            authorization=decision.text or f"y -{decision.count}")
+        self.journal.append(
+            "command_start",
+            cycle=cycle,
+            assistant=assistant,
+            command=proposal.command,
+            args=proposal.args,
+            authorization=decision.text or f"y -{decision.count}",
+        )
         started = time.monotonic()
         self.show(Thinking(True, f"Running {proposal.command}..."))
         result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
@@ -352,14 +442,22 @@ class Agent:
         text = self._fit_result(result)
         self.show(ResultShown(result.name, result.shown or text, result.ok))
         content = f"Command {proposal.command} returned: {text}"
-        verdict = self.state.stuck.observe(proposal.command, proposal.args,
-                                           None if result.ok else text[:300])
+        verdict = self.state.stuck.observe(
+            proposal.command, proposal.args, None if result.ok else text[:300]
+        )
         if verdict.nudge:
             content += f"\n\n{verdict.nudge}"
             self.show(Notice(verdict.nudge, "warn"))
-        self._record("command_end", assistant, content, command=proposal.command,
-                     args=proposal.args, ok=result.ok, error=None if result.ok else text[:300],
-                     duration=round(duration, 3))
+        self._record(
+            "command_end",
+            assistant,
+            content,
+            command=proposal.command,
+            args=proposal.args,
+            ok=result.ok,
+            error=None if result.ok else text[:300],
+            duration=round(duration, 3),
+        )
         if self.remember and result.ok and result.finish is None:
             self.remember(content, "result")
         if result.finish is not None:
@@ -375,8 +473,10 @@ class Agent:
         if total <= budget:
             return text
         keep = int(len(text) * budget / total * 0.9)
-        return (text[:keep] + f"\n[Result cut to fit the context: {keep} of {len(text)} "
-                "characters shown. Ask for less at a time, e.g. read_file with offset and limit.]")
+        return (
+            text[:keep] + f"\n[Result cut to fit the context: {keep} of {len(text)} "
+            "characters shown. Ask for less at a time, e.g. read_file with offset and limit.]"
+        )
 
     def _record(self, kind: str, assistant: dict[str, Any], text: str, **extra: Any) -> None:
         turn_messages = [assistant, *msgs.result_messages(assistant, text)]

@@ -70,13 +70,21 @@ def assistant_message(reply: ChatReply, proposal: Proposal | None) -> dict[str, 
         return {
             "role": "assistant",
             "content": content,
-            "tool_calls": [_tool_call(proposal.tool_call_id, proposal.command,
-                                      json.dumps(args, ensure_ascii=False))]
-            + [_short_call(c) for c in reply.tool_calls[:KEPT_CALLS]
-               if c.id != proposal.tool_call_id],
+            "tool_calls": [
+                _tool_call(
+                    proposal.tool_call_id, proposal.command, json.dumps(args, ensure_ascii=False)
+                )
+            ]
+            + [
+                _short_call(c)
+                for c in reply.tool_calls[:KEPT_CALLS]
+                if c.id != proposal.tool_call_id
+            ],
         }
-    body = {"thoughts": thoughts_json(proposal), "command": {"name": proposal.command,
-                                                             "args": args}}
+    body = {
+        "thoughts": thoughts_json(proposal),
+        "command": {"name": proposal.command, "args": args},
+    }
     return {"role": "assistant", "content": json.dumps(body, ensure_ascii=False)}
 
 
@@ -97,6 +105,11 @@ def result_messages(assistant: dict[str, Any], text: str) -> list[dict[str, Any]
         return [{"role": "user", "content": text}]
     messages = [{"role": "tool", "tool_call_id": calls[0]["id"], "content": text}]
     for call in calls[1:]:
-        messages.append({"role": "tool", "tool_call_id": call["id"],
-                         "content": "Not run: one command runs per cycle."})
+        messages.append(
+            {
+                "role": "tool",
+                "tool_call_id": call["id"],
+                "content": "Not run: one command runs per cycle.",
+            }
+        )
     return messages

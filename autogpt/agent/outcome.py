@@ -6,8 +6,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 OutcomeKind = Literal[
-    "continue", "finished", "user_exit", "limit", "budget", "stuck", "input_closed",
-    "interrupted", "terminated", "hangup", "output_closed", "model_unavailable", "error",
+    "continue",
+    "finished",
+    "user_exit",
+    "limit",
+    "budget",
+    "stuck",
+    "input_closed",
+    "interrupted",
+    "terminated",
+    "hangup",
+    "output_closed",
+    "model_unavailable",
+    "error",
 ]
 
 

@@ -32,8 +32,13 @@ EXIT_CODES = {
 }
 
 
-def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
-        on_cycle_end: Callable[[], None] | None = None) -> tuple[Outcome, int]:
+def run(
+    agent: Agent,
+    *,
+    continuous_limit: int = 0,
+    window_start: int = 0,
+    on_cycle_end: Callable[[], None] | None = None,
+) -> tuple[Outcome, int]:
     """Run cycles until something ends the run; returns the outcome and the exit code.
 
     The continuous limit counts cycles from ``window_start``: 0 for a new session, the cycle a
@@ -75,6 +80,7 @@ def run(agent: Agent, *, continuous_limit: int = 0, window_start: int = 0,
         exit_code = stop.exit_code
     if exit_code is None:
         exit_code = EXIT_CODES.get(outcome.kind, EXIT_STOPPED)
-    agent.journal.append("end", outcome=outcome.kind, reason=outcome.reason,
-                         exit_code=exit_code, cycle=state.cycle)
+    agent.journal.append(
+        "end", outcome=outcome.kind, reason=outcome.reason, exit_code=exit_code, cycle=state.cycle
+    )
     return outcome, exit_code

@@ -29,5 +29,8 @@ class RunState:
 
     def view(self) -> list[Turn]:
         """The live turns as the prompt shows them: old ones compacted, recent ones brief."""
-        return [compact(t) if i < self.compacted_upto else brief(t)
-                for i, t in enumerate(self.turns) if i >= self.summarized_upto]
+        return [
+            compact(t) if i < self.compacted_upto else brief(t)
+            for i, t in enumerate(self.turns)
+            if i >= self.summarized_upto
+        ]

@@ -71,5 +71,3 @@ def list_files(
     if len(files) >= 500:
         shown += "\n[Only the first 500 files are listed.]"
     return shown
-
-

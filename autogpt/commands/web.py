@@ -87,7 +87,11 @@ def download_file(
             raise_for_status(url, response, route)
             progress = _Progress(ctx, url)
             _, truncated = read_capped(
-                response, limit, url=url, sink=out.write, progress=progress.update,
+                response,
+                limit,
+                url=url,
+                sink=out.write,
+                progress=progress.update,
                 deadline=deadline,
             )
             size = out.tell()

@@ -76,8 +76,10 @@ def load_profile(path: Path) -> AIProfile | None:
     goals = [str(g).strip() for g in goals if g is not None and str(g).strip()]
     if len(goals) > MAX_GOALS:
         dropped = ", ".join(repr(g) for g in goals[MAX_GOALS:])
-        warnings.append(f"{path} has {len(goals)} goals; only the first {MAX_GOALS} are used. "
-                        f"Not used: {dropped}")
+        warnings.append(
+            f"{path} has {len(goals)} goals; only the first {MAX_GOALS} are used. "
+            f"Not used: {dropped}"
+        )
     name = str(data.get("ai_name") or "").strip()
     role = str(data.get("ai_role") or "").strip()
     if not name:

@@ -14,8 +14,11 @@ from collections.abc import Mapping, Sequence
 LAUNCHER_VARIABLE = "AUTOGPT_LAUNCHER"
 
 
-def launcher(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None = None,
-             executable: str | None = None) -> str:
+def launcher(
+    environ: Mapping[str, str] | None = None,
+    argv: Sequence[str] | None = None,
+    executable: str | None = None,
+) -> str:
     """The command prefix, ready for a shell."""
     environ = os.environ if environ is None else environ
     argv = sys.argv if argv is None else argv

@@ -12,49 +12,109 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-_MEMORY = ("use MEMORY_BACKEND=local (the default: files under AUTOGPT_DATA_DIR/memory, kept "
-           "across runs) or MEMORY_BACKEND=postgres (PostgreSQL with pgvector, DATABASE_URL) "
-           "to share memory between machines")
-_BROWSER = ("use USE_WEB_BROWSER=chrome (headless Chromium, the tested path), firefox (needs "
-            "geckodriver) or none (plain HTTP)")
-_AZURE = ("Azure OpenAI is used as an OpenAI-compatible endpoint: set OPENAI_API_BASE="
-          "https://<resource>.openai.azure.com/openai/v1 and OPENAI_API_KEY=<your Azure key>, "
-          "and name your deployments in FAST_LLM_MODEL, SMART_LLM_MODEL and EMBEDDING_MODEL "
-          "(azure.yaml is not read)")
+_MEMORY = (
+    "use MEMORY_BACKEND=local (the default: files under AUTOGPT_DATA_DIR/memory, kept "
+    "across runs) or MEMORY_BACKEND=postgres (PostgreSQL with pgvector, DATABASE_URL) "
+    "to share memory between machines"
+)
+_BROWSER = (
+    "use USE_WEB_BROWSER=chrome (headless Chromium, the tested path), firefox (needs "
+    "geckodriver) or none (plain HTTP)"
+)
+_AZURE = (
+    "Azure OpenAI is used as an OpenAI-compatible endpoint: set OPENAI_API_BASE="
+    "https://<resource>.openai.azure.com/openai/v1 and OPENAI_API_KEY=<your Azure key>, "
+    "and name your deployments in FAST_LLM_MODEL, SMART_LLM_MODEL and EMBEDDING_MODEL "
+    "(azure.yaml is not read)"
+)
 
 VALUE_HINTS: dict[tuple[str, str], str] = {
-    **{("MEMORY_BACKEND", old): f"{old} memory is not supported any more: {_MEMORY}"
-       for old in ("redis", "pinecone", "milvus", "weaviate")},
-    **{("USE_WEB_BROWSER", old): f"{old} is not supported: {_BROWSER}"
-       for old in ("safari", "edge")},
+    **{
+        ("MEMORY_BACKEND", old): f"{old} memory is not supported any more: {_MEMORY}"
+        for old in ("redis", "pinecone", "milvus", "weaviate")
+    },
+    **{
+        ("USE_WEB_BROWSER", old): f"{old} is not supported: {_BROWSER}"
+        for old in ("safari", "edge")
+    },
 }
 
 # topic -> (the names, what to do instead); a topic is told once, naming the names that are set.
 REMOVED: dict[str, tuple[tuple[str, ...], str]] = {
-    "azure": (("USE_AZURE", "AZURE_CONFIG_FILE", "OPENAI_AZURE_API_BASE",
-               "OPENAI_AZURE_API_VERSION", "OPENAI_AZURE_DEPLOYMENT_ID",
-               "OPENAI_AZURE_CHAT_DEPLOYMENT_ID", "OPENAI_AZURE_EMBEDDINGS_DEPLOYMENT_ID"),
-              _AZURE),
-    "memory": (("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "MEMORY_INDEX", "PINECONE_API_KEY",
-                "PINECONE_ENV", "MILVUS_ADDR", "MILVUS_USERNAME", "MILVUS_PASSWORD",
-                "MILVUS_SECURE", "MILVUS_COLLECTION", "WEAVIATE_HOST", "WEAVIATE_PORT",
-                "WEAVIATE_PROTOCOL", "WEAVIATE_USERNAME", "WEAVIATE_PASSWORD", "WEAVIATE_API_KEY",
-                "WEAVIATE_SCOPES", "USE_WEAVIATE_EMBEDDED", "WEAVIATE_EMBEDDED_PATH"),
-               "Redis, Pinecone, Milvus and Weaviate memory are gone: " + _MEMORY),
+    "azure": (
+        (
+            "USE_AZURE",
+            "AZURE_CONFIG_FILE",
+            "OPENAI_AZURE_API_BASE",
+            "OPENAI_AZURE_API_VERSION",
+            "OPENAI_AZURE_DEPLOYMENT_ID",
+            "OPENAI_AZURE_CHAT_DEPLOYMENT_ID",
+            "OPENAI_AZURE_EMBEDDINGS_DEPLOYMENT_ID",
+        ),
+        _AZURE,
+    ),
+    "memory": (
+        (
+            "REDIS_HOST",
+            "REDIS_PORT",
+            "REDIS_PASSWORD",
+            "MEMORY_INDEX",
+            "PINECONE_API_KEY",
+            "PINECONE_ENV",
+            "MILVUS_ADDR",
+            "MILVUS_USERNAME",
+            "MILVUS_PASSWORD",
+            "MILVUS_SECURE",
+            "MILVUS_COLLECTION",
+            "WEAVIATE_HOST",
+            "WEAVIATE_PORT",
+            "WEAVIATE_PROTOCOL",
+            "WEAVIATE_USERNAME",
+            "WEAVIATE_PASSWORD",
+            "WEAVIATE_API_KEY",
+            "WEAVIATE_SCOPES",
+            "USE_WEAVIATE_EMBEDDED",
+            "WEAVIATE_EMBEDDED_PATH",
+        ),
+        "Redis, Pinecone, Milvus and Weaviate memory are gone: " + _MEMORY,
+    ),
     "wipe": (("WIPE_REDIS_ON_START",), "memory is kept across runs; --wipe-memory clears it"),
-    "images": (("IMAGE_PROVIDER", "IMAGE_SIZE", "HUGGINGFACE_IMAGE_MODEL", "SD_WEBUI_URL",
-                "SD_WEBUI_AUTH", "HUGGINGFACE_API_TOKEN", "HUGGINGFACE_AUDIO_TO_TEXT_MODEL"),
-               "image generation and audio-to-text are not part of autogpt; these are ignored"),
-    "speech": (("ELEVENLABS_API_KEY", "ELEVENLABS_VOICE_1_ID", "ELEVENLABS_VOICE_2_ID",
-                "ELEVENLABS_VOICE_ID", "USE_MAC_OS_TTS", "USE_BRIAN_TTS",
-                "TEXT_TO_SPEECH_PROVIDER"),
-               "speech (--speak) is not part of autogpt; these are ignored"),
-    "github": (("GITHUB_API_KEY", "GITHUB_USERNAME"),
-               "there is no clone_repository command; these are ignored"),
-    "plugins": (("PLUGINS_DIR", "ALLOWLISTED_PLUGINS", "DENYLISTED_PLUGINS",
-                 "CHAT_MESSAGES_ENABLED"), "plugins are not supported; these are ignored"),
-    "chunks": (("BROWSE_CHUNK_MAX_LENGTH", "BROWSE_SPACY_LANGUAGE_MODEL"),
-               "pages are split by tokens now: use BROWSE_CHUNK_TOKENS (default 1500)"),
+    "images": (
+        (
+            "IMAGE_PROVIDER",
+            "IMAGE_SIZE",
+            "HUGGINGFACE_IMAGE_MODEL",
+            "SD_WEBUI_URL",
+            "SD_WEBUI_AUTH",
+            "HUGGINGFACE_API_TOKEN",
+            "HUGGINGFACE_AUDIO_TO_TEXT_MODEL",
+        ),
+        "image generation and audio-to-text are not part of autogpt; these are ignored",
+    ),
+    "speech": (
+        (
+            "ELEVENLABS_API_KEY",
+            "ELEVENLABS_VOICE_1_ID",
+            "ELEVENLABS_VOICE_2_ID",
+            "ELEVENLABS_VOICE_ID",
+            "USE_MAC_OS_TTS",
+            "USE_BRIAN_TTS",
+            "TEXT_TO_SPEECH_PROVIDER",
+        ),
+        "speech (--speak) is not part of autogpt; these are ignored",
+    ),
+    "github": (
+        ("GITHUB_API_KEY", "GITHUB_USERNAME"),
+        "there is no clone_repository command; these are ignored",
+    ),
+    "plugins": (
+        ("PLUGINS_DIR", "ALLOWLISTED_PLUGINS", "DENYLISTED_PLUGINS", "CHAT_MESSAGES_ENABLED"),
+        "plugins are not supported; these are ignored",
+    ),
+    "chunks": (
+        ("BROWSE_CHUNK_MAX_LENGTH", "BROWSE_SPACY_LANGUAGE_MODEL"),
+        "pages are split by tokens now: use BROWSE_CHUNK_TOKENS (default 1500)",
+    ),
     "agent": (("USER_AGENT",), "pages are read with the browser's own user agent; ignored"),
     "fast": (("FAST_LLM",), "the name is FAST_LLM_MODEL"),
     "smart": (("SMART_LLM",), "the name is SMART_LLM_MODEL"),
@@ -68,8 +128,9 @@ def value_hint(name: str, value: object) -> str | None:
     return VALUE_HINTS.get((name.upper(), str(value).strip().lower()))
 
 
-def migration_notes(environ: Mapping[str, str] | None = None,
-                    env_file: Path = Path(".env")) -> list[str]:
+def migration_notes(
+    environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")
+) -> list[str]:
     """One line per topic of old names set in the environment or ``env_file`` (a flag set to
     False, or an empty value, is not worth a word)."""
     values = dict(_read_env_file(env_file))

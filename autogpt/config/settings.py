@@ -127,8 +127,15 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "openai_api_base", "searxng_url", "http_proxy", "https_proxy", "all_proxy", "no_proxy",
-        "chromedriver_path", "custom_search_engine_id", mode="before",
+        "openai_api_base",
+        "searxng_url",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+        "chromedriver_path",
+        "custom_search_engine_id",
+        mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
@@ -137,8 +144,13 @@ class Settings(BaseSettings):
     @field_validator("http_proxy", "https_proxy", "all_proxy")
     @classmethod
     def _proxy_is_a_url(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return None if value is None else _checked_url(
-            value.strip(), env_name(str(info.field_name)), PROXY_SCHEMES, default_scheme="http")
+        return (
+            None
+            if value is None
+            else _checked_url(
+                value.strip(), env_name(str(info.field_name)), PROXY_SCHEMES, default_scheme="http"
+            )
+        )
 
     @field_validator("openai_api_base")
     @classmethod
@@ -146,8 +158,9 @@ class Settings(BaseSettings):
         if value is None:
             return None
         value = value.strip()
-        return _checked_url(value, "OPENAI_API_BASE", ("http", "https"),
-                            default_scheme=_likely_scheme(value))
+        return _checked_url(
+            value, "OPENAI_API_BASE", ("http", "https"), default_scheme=_likely_scheme(value)
+        )
 
     @field_validator("openai_api_key", "google_api_key", "database_url", mode="before")
     @classmethod
@@ -165,16 +178,20 @@ class Settings(BaseSettings):
     @classmethod
     def _workspace_is_a_directory(cls, value: str) -> str:
         if Path(value).exists() and not Path(value).is_dir():
-            raise PydanticCustomError("not_a_directory", "a file, not a directory (-w or "
-                                      "WORKSPACE_PATH: give a directory; it is created if missing)")
+            raise PydanticCustomError(
+                "not_a_directory",
+                "a file, not a directory (-w or "
+                "WORKSPACE_PATH: give a directory; it is created if missing)",
+            )
         return value
 
     @field_validator("ai_settings_file")
     @classmethod
     def _profile_is_a_file(cls, value: str) -> str:
         if Path(value).is_dir():
-            raise PydanticCustomError("not_a_file",
-                                      "a directory (-C or AI_SETTINGS_FILE: give a YAML file)")
+            raise PydanticCustomError(
+                "not_a_file", "a directory (-C or AI_SETTINGS_FILE: give a YAML file)"
+            )
         return value
 
     @property
@@ -195,11 +212,13 @@ def _checked_url(value: str, name: str, schemes: tuple[str, ...], *, default_sch
     try:
         port = parts.port
     except ValueError:
-        raise ValueError(f"the port is not a number; write {name}={parts.scheme}://host:port"
-                         ) from None
+        raise ValueError(
+            f"the port is not a number; write {name}={parts.scheme}://host:port"
+        ) from None
     if not parts.hostname:
-        raise ValueError(f"no host; write {name}={parts.scheme}://host"
-                         + (f":{port}" if port else ":port"))
+        raise ValueError(
+            f"no host; write {name}={parts.scheme}://host" + (f":{port}" if port else ":port")
+        )
     return value
 
 

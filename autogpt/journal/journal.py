@@ -65,8 +65,9 @@ class Journal:
     def snapshot(self, state: dict[str, Any]) -> None:
         """Counters for ``--list-sessions``; the journal, not this, is what a resume reads, so
         it is replaced atomically but not fsynced."""
-        write_atomic(self.folder / STATE, self.redact(json.dumps(state, ensure_ascii=False)),
-                     durable=False)
+        write_atomic(
+            self.folder / STATE, self.redact(json.dumps(state, ensure_ascii=False)), durable=False
+        )
 
     def close(self) -> None:
         if not self._handle.closed:

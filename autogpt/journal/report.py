@@ -21,8 +21,9 @@ MAX_FILES_LISTED = 50
 
 def save_workspace_snapshot(folder: Path, workspace: Workspace) -> None:
     """The workspace as the session found it; the report compares the end with it."""
-    write_atomic(folder / WORKSPACE_AT_START,
-                 json.dumps(snapshot(workspace.root), ensure_ascii=False))
+    write_atomic(
+        folder / WORKSPACE_AT_START, json.dumps(snapshot(workspace.root), ensure_ascii=False)
+    )
 
 
 def workspace_changes(folder: Path, workspace: Workspace) -> FileChanges | None:
@@ -33,13 +34,29 @@ def workspace_changes(folder: Path, workspace: Workspace) -> FileChanges | None:
     return diff({k: tuple(v) for k, v in before.items()}, snapshot(workspace.root))
 
 
-def write_report(folder: Path, *, profile: AIProfile, outcome: Outcome, state: RunState,
-                 workspace: Workspace, exit_code: int, resume: str) -> Path:
+def write_report(
+    folder: Path,
+    *,
+    profile: AIProfile,
+    outcome: Outcome,
+    state: RunState,
+    workspace: Workspace,
+    exit_code: int,
+    resume: str,
+) -> Path:
     """``resume``: the command that resumes this session, as the user would type it."""
     events = read_events(folder / JOURNAL).events
-    text = render(events, profile=profile, outcome=outcome, state=state, exit_code=exit_code,
-                  session_id=folder.name, workspace=workspace,
-                  changes=workspace_changes(folder, workspace), resume=resume)
+    text = render(
+        events,
+        profile=profile,
+        outcome=outcome,
+        state=state,
+        exit_code=exit_code,
+        session_id=folder.name,
+        workspace=workspace,
+        changes=workspace_changes(folder, workspace),
+        resume=resume,
+    )
     path = folder / REPORT
     write_atomic(path, text)
     return path
@@ -48,17 +65,32 @@ def write_report(folder: Path, *, profile: AIProfile, outcome: Outcome, state: R
 def _file_lines(changes: FileChanges | None) -> list[str]:
     if changes is None:
         return ["- (no record of the workspace at the start of the session)"]
-    lines = [f"- {name}: {how}" for how, names in (
-        ("created", [n for n, _ in changes.created]), ("changed", [n for n, _ in changes.changed]),
-        ("deleted", changes.deleted)) for name in names]
+    lines = [
+        f"- {name}: {how}"
+        for how, names in (
+            ("created", [n for n, _ in changes.created]),
+            ("changed", [n for n, _ in changes.changed]),
+            ("deleted", changes.deleted),
+        )
+        for name in names
+    ]
     if len(lines) > MAX_FILES_LISTED:
         lines = lines[:MAX_FILES_LISTED] + [f"- ... and {len(lines) - MAX_FILES_LISTED} more"]
     return lines or ["- none changed"]
 
 
-def render(events: list[dict[str, Any]], *, profile: AIProfile, outcome: Outcome,
-           state: RunState, exit_code: int, session_id: str, workspace: Workspace,
-           changes: FileChanges | None = None, resume: str = "") -> str:
+def render(
+    events: list[dict[str, Any]],
+    *,
+    profile: AIProfile,
+    outcome: Outcome,
+    state: RunState,
+    exit_code: int,
+    session_id: str,
+    workspace: Workspace,
+    changes: FileChanges | None = None,
+    resume: str = "",
+) -> str:
     commands: Counter[str] = Counter()
     failures: list[str] = []
     for event in events:
@@ -69,11 +101,21 @@ def render(events: list[dict[str, Any]], *, profile: AIProfile, outcome: Outcome
         if not event.get("ok"):
             failures.append(f"cycle {event.get('cycle')}: {name}: {event.get('error', '')}"[:200])
     duration = time.time() - state.started if state.started else 0.0
-    lines = [f"# Report of session {session_id}", "", f"**{profile.ai_name}**: {profile.ai_role}",
-             "", "## Goals", *[f"- {g}" for g in profile.ai_goals], "",
-             "## Outcome", f"- {outcome.kind}: {outcome.reason or '-'} (exit status {exit_code})",
-             f"- cycles: {state.cycle}; corrections of unusable replies: {state.corrections}",
-             f"- duration: {duration:.0f} s", "", "## Commands run"]
+    lines = [
+        f"# Report of session {session_id}",
+        "",
+        f"**{profile.ai_name}**: {profile.ai_role}",
+        "",
+        "## Goals",
+        *[f"- {g}" for g in profile.ai_goals],
+        "",
+        "## Outcome",
+        f"- {outcome.kind}: {outcome.reason or '-'} (exit status {exit_code})",
+        f"- cycles: {state.cycle}; corrections of unusable replies: {state.corrections}",
+        f"- duration: {duration:.0f} s",
+        "",
+        "## Commands run",
+    ]
     lines += [f"- {name}: {n}" for name, n in commands.most_common()] or ["- none"]
     if failures:
         lines += ["", "### Failures", *[f"- {f}" for f in failures]]
@@ -81,8 +123,10 @@ def render(events: list[dict[str, Any]], *, profile: AIProfile, outcome: Outcome
     lines += _file_lines(changes)
     lines += ["", "## Tokens and cost"]
     for model, usage in state.costs.per_model.items():
-        lines.append(f"- {model}: {usage.requests} requests, {usage.prompt_tokens:,} prompt + "
-                     f"{usage.completion_tokens:,} completion tokens, ${usage.dollars:.4f}")
+        lines.append(
+            f"- {model}: {usage.requests} requests, {usage.prompt_tokens:,} prompt + "
+            f"{usage.completion_tokens:,} completion tokens, ${usage.dollars:.4f}"
+        )
     lines.append(f"- total: ${state.costs.total:.4f}")
     if outcome.kind not in ("finished", "user_exit"):
         lines += ["", "## Resume", f"`{resume or f'autogpt --resume {session_id}'}`"]

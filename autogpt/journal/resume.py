@@ -56,7 +56,8 @@ def find_session(data_dir: Path, ident: str) -> Path:
     if ident == "latest":
         return sessions[-1]
     matches = [s for s in sessions if s.name == ident] or [
-        s for s in sessions if s.name.startswith(ident) or s.name.endswith(ident)]
+        s for s in sessions if s.name.startswith(ident) or s.name.endswith(ident)
+    ]
     if len(matches) != 1:
         raise UsageError(f"No single session matches {ident!r}; see --list-sessions.")
     return matches[0]
@@ -75,8 +76,9 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
     options = dict(start.get("options", {}))
     state = RunState(tool_mode=bool(options.get("tool_mode")))
     state.costs = CostTracker(budget=float(options.get("budget") or 0.0))
-    loaded = LoadedSession(folder, AIProfile(**start["profile"]), options, state, torn=torn,
-                           events=events)
+    loaded = LoadedSession(
+        folder, AIProfile(**start["profile"]), options, state, torn=torn, events=events
+    )
     open_start: dict[str, Any] | None = None
     for event in events:
         kind = event.get("type")
@@ -87,8 +89,9 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
             _add_turn(state, event)
             if kind == "command_end":
                 open_start = None
-                state.stuck.observe(event.get("command", ""), event.get("args") or {},
-                                    event.get("error"))
+                state.stuck.observe(
+                    event.get("command", ""), event.get("args") or {}, event.get("error")
+                )
         elif kind == "summary":
             state.summary = event.get("summary")
             state.summarized_upto = int(event.get("summarized_upto", 0))
@@ -96,8 +99,9 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
             state.compacted_upto = int(event.get("compacted_upto", 0))
         elif kind == "request":
             info = catalog.lookup(event.get("model", ""), fallback_window=4096)
-            state.costs.record(info, int(event.get("prompt_tokens", 0)),
-                               int(event.get("completion_tokens", 0)))
+            state.costs.record(
+                info, int(event.get("prompt_tokens", 0)), int(event.get("completion_tokens", 0))
+            )
         elif kind == "tool_mode":
             state.tool_mode = bool(event.get("enabled"))
             options["tool_mode"] = state.tool_mode
@@ -146,6 +150,8 @@ def print_sessions(console: Any, data_dir: Path) -> None:
         start = next((e for e in read.events if e.get("type") == "session_start"), {})
         goals = "; ".join(start.get("profile", {}).get("ai_goals", []))[:100]
         name = start.get("profile", {}).get("ai_name", "?")
-        console.line(f"{folder.name}  {name}  cycles={snap.get('cycle', '?')}  "
-                     f"status={snap.get('status', '?')}  cost=${float(snap.get('cost', 0)):.4f}"
-                     f"  goals: {goals}")
+        console.line(
+            f"{folder.name}  {name}  cycles={snap.get('cycle', '?')}  "
+            f"status={snap.get('status', '?')}  cost=${float(snap.get('cost', 0)):.4f}"
+            f"  goals: {goals}"
+        )

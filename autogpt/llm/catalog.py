@@ -53,8 +53,9 @@ _TABLE: tuple[ModelInfo, ...] = (
 )
 
 
-def lookup(model: str, *, fallback_window: int,
-           price: tuple[float | None, float | None] = (None, None)) -> ModelInfo:
+def lookup(
+    model: str, *, fallback_window: int, price: tuple[float | None, float | None] = (None, None)
+) -> ModelInfo:
     """The table entry for ``model``; unknown models get the configured limit as their window
     and ``price`` (dollars per 1k input, output tokens; MODEL_PRICE_INPUT / _OUTPUT) if given."""
     name = model.lower().split("/")[-1]

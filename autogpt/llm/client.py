@@ -53,8 +53,7 @@ class ModelClient(Protocol):
 
     def embed(
         self, texts: list[str], *, model: str, dimensions: int | None
-    ) -> tuple[list[list[float]], int]:
-        ...
+    ) -> tuple[list[list[float]], int]: ...
 
 
 class OpenAIModelClient:
@@ -68,11 +67,15 @@ class OpenAIModelClient:
         self.proxy_setting = proxy_setting(self.base_url, settings)
         """``(variable, URL)`` of the proxy to the model (NO_PROXY as every client reads it)."""
         if self.proxy_setting and urlsplit(self.proxy_setting[1]).scheme.lower() in (
-                "socks4", "socks4a"):
+            "socks4",
+            "socks4a",
+        ):
             name, proxy = self.proxy_setting
-            raise ConfigError(f"{name}={redact(proxy)}: the model client cannot use a SOCKS4 "
-                              "proxy; use socks5:// or http://, or list the model's host in "
-                              "NO_PROXY")
+            raise ConfigError(
+                f"{name}={redact(proxy)}: the model client cannot use a SOCKS4 "
+                "proxy; use socks5:// or http://, or list the model's host in "
+                "NO_PROXY"
+            )
         self._client: Any = None
         self.retries_last_request = 0
 
@@ -108,8 +111,7 @@ class OpenAIModelClient:
                 kwargs["tool_choice"] = request.tool_choice
         logged = wire_log.isEnabledFor(logging.DEBUG)  # bodies are large: dump only if kept
         if logged:
-            wire_log.debug(json.dumps({"request": kwargs, "purpose": request.purpose},
-                                      default=str))
+            wire_log.debug(json.dumps({"request": kwargs, "purpose": request.purpose}, default=str))
         response = self._with_retries(lambda: self._post_chat(kwargs))
         if logged:
             wire_log.debug(response.model_dump_json())
@@ -153,8 +155,9 @@ class OpenAIModelClient:
             except openai.APIStatusError as exc:
                 failure = self._status_failure(exc)
             except openai.APITimeoutError:
-                failure = self._failure("timeout", message=f"timed out after "
-                                        f"{self.settings.openai_timeout:g} s")
+                failure = self._failure(
+                    "timeout", message=f"timed out after {self.settings.openai_timeout:g} s"
+                )
             except openai.APIConnectionError as exc:
                 failure = self._connection_failure(exc)
             except ResponseTooLarge as exc:  # raised while the SDK reads the body
@@ -186,8 +189,11 @@ class OpenAIModelClient:
             return self._failure("proxy_auth", status=407, message=cause)
         reason = unreachable_reason(exc)
         if reason:  # a ProxyError: the proxy answered, and could not reach the model itself
-            return self._failure("unreachable", message=reason,
-                                 at_proxy=bool(self.proxy) and not _is_proxy_error(exc))
+            return self._failure(
+                "unreachable",
+                message=reason,
+                at_proxy=bool(self.proxy) and not _is_proxy_error(exc),
+            )
         return self._failure("connection", message=cause)
 
     def _status_failure(self, exc: Any) -> Failure:
@@ -207,8 +213,9 @@ class OpenAIModelClient:
         if exc.status_code == 400:
             if failure.code == "context_length_exceeded" or "maximum context length" in message:
                 raise ContextOverflow(message)
-            if "tool" in message.lower() and ("tool_choice" in message or "tools" in message
-                                              or "tool choice" in message):
+            if "tool" in message.lower() and (
+                "tool_choice" in message or "tools" in message or "tool choice" in message
+            ):
                 raise ToolsRejected(message)
         return failure
 
@@ -222,29 +229,36 @@ class OpenAIModelClient:
             return ModelRejected(
                 f"The model endpoint at {where} sent an unusable answer: {failure.message}. "
                 "It was dropped unread; check the endpoint, then resume the run.",
-                exit_code=EXIT_STOPPED, reason="answer too large",
+                exit_code=EXIT_STOPPED,
+                reason="answer too large",
             )
         if failure.status == 401:
             return ModelRejected(
                 f"The model endpoint refused the API key (401): {failure.message} "
                 "Set OPENAI_API_KEY in .env (or the environment) to a valid key.",
-                exit_code=EXIT_USAGE, reason="bad api key",
+                exit_code=EXIT_USAGE,
+                reason="bad api key",
             )
         if failure.status == 404:
             return ModelRejected(
                 f"Model not found (404): {failure.message} Check FAST_LLM_MODEL / SMART_LLM_MODEL"
                 " in .env, or run with --gpt3only.",
-                exit_code=EXIT_USAGE, reason="model not found",
+                exit_code=EXIT_USAGE,
+                reason="model not found",
             )
         if failure.code == "insufficient_quota":
             return ModelRejected(
                 f"Your OpenAI quota is used up (insufficient_quota): {failure.message} "
                 "Add credit, then resume the run.",
-                exit_code=EXIT_STOPPED, reason="insufficient quota",
+                exit_code=EXIT_STOPPED,
+                reason="insufficient quota",
             )
         if failure.kind == "unreachable":
-            check = (f"{self.proxy_setting[0]} ({redact(proxy)})" if self.proxy_setting
-                     and proxy else f"OPENAI_API_BASE ({where})")
+            check = (
+                f"{self.proxy_setting[0]} ({redact(proxy)})"
+                if self.proxy_setting and proxy
+                else f"OPENAI_API_BASE ({where})"
+            )
             reason = f"{failure.message} (at the proxy)" if failure.at_proxy else failure.message
             return ModelUnavailable(
                 f"The model at {where} could not be reached{via} after {attempts} attempts: "
@@ -257,20 +271,29 @@ class OpenAIModelClient:
             )
         return ModelRejected(
             f"The model endpoint rejected the request ({failure.short()}): {failure.message}",
-            exit_code=EXIT_STOPPED, reason="request rejected",
+            exit_code=EXIT_STOPPED,
+            reason="request rejected",
         )
 
     def _proxy_refused(self, name: str, proxy: str) -> ModelRejected:
         parts = urlsplit(proxy)
         socks = parts.scheme.lower().startswith("socks")
-        what = "the user name and password (SOCKS5)" if socks else (
-            "the credentials (407 Proxy Authentication Required)" if parts.password else
-            "the request: it wants a user name and password (407 Proxy Authentication Required)")
+        what = (
+            "the user name and password (SOCKS5)"
+            if socks
+            else (
+                "the credentials (407 Proxy Authentication Required)"
+                if parts.password
+                else "the request: it wants a user name and password "
+                "(407 Proxy Authentication Required)"
+            )
+        )
         scheme = parts.scheme or "http"
         return ModelRejected(
             f"The proxy at {redact(proxy)} refused {what} for the model at {self.base_url}. "
             f"Put the right ones in {name} ({scheme}://user:password@host:port).",
-            exit_code=EXIT_USAGE, reason="proxy refused the credentials",
+            exit_code=EXIT_USAGE,
+            reason="proxy refused the credentials",
         )
 
 
@@ -295,9 +318,13 @@ def check_key(settings: Settings, key: str | None) -> None:
     ModelRejected (a refused key: reason "bad api key") or ModelUnavailable."""
     from pydantic import SecretStr
 
-    quick = settings.model_copy(update={
-        "openai_api_key": SecretStr(key) if key else None, "openai_max_retries": 0,
-        "openai_timeout": min(settings.openai_timeout, KEY_CHECK_TIMEOUT)})
+    quick = settings.model_copy(
+        update={
+            "openai_api_key": SecretStr(key) if key else None,
+            "openai_max_retries": 0,
+            "openai_timeout": min(settings.openai_timeout, KEY_CHECK_TIMEOUT),
+        }
+    )
     OpenAIModelClient(quick).list_models()
 
 
@@ -342,7 +369,7 @@ def _to_reply(response: Any) -> ChatReply:
     choice = response.choices[0] if response.choices else None
     message = choice.message if choice else None
     calls = []
-    for call in (getattr(message, "tool_calls", None) or []):
+    for call in getattr(message, "tool_calls", None) or []:
         fn = getattr(call, "function", None)
         if fn is None:
             continue

@@ -99,7 +99,7 @@ class RetryPolicy:
 
 
 def unreachable_reason(exc: BaseException) -> str | None:
-    """"connection refused", "name not resolved" … when ``exc`` (or what caused it) says nothing
+    """ "connection refused", "name not resolved" … when ``exc`` (or what caused it) says nothing
     answered at all; None for other failures (a dropped connection, a reset, a timeout)."""
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -108,14 +108,20 @@ def unreachable_reason(exc: BaseException) -> str | None:
         if isinstance(current, socket.gaierror):
             return "name not resolved"
         if isinstance(current, OSError) and current.errno in _UNREACHABLE_ERRNOS:
-            return {errno.ECONNREFUSED: "connection refused", errno.ENETUNREACH:
-                    "network unreachable"}.get(current.errno, "no route to host")
+            return {
+                errno.ECONNREFUSED: "connection refused",
+                errno.ENETUNREACH: "network unreachable",
+            }.get(current.errno, "no route to host")
         text = str(current)
         if "Connection refused" in text or "[Errno 111]" in text:
             return "connection refused"
-        if "Name or service not known" in text or "Temporary failure in name resolution" in text \
-                or "No address associated with hostname" in text or "[Errno -2]" in text \
-                or "[Errno -3]" in text:
+        if (
+            "Name or service not known" in text
+            or "Temporary failure in name resolution" in text
+            or "No address associated with hostname" in text
+            or "[Errno -2]" in text
+            or "[Errno -3]" in text
+        ):
             return "name not resolved"
         current = current.__cause__ or current.__context__
     return None

@@ -203,8 +203,10 @@ class Embedder:
                 [(key, vector.astype("<f4").tobytes()) for key, vector in vectors.items()],
             )
             # rowids grow with each insert (a replaced entry gets a new one): keep the newest.
-            db.execute("DELETE FROM embeddings WHERE rowid <= "
-                       "(SELECT max(rowid) FROM embeddings) - ?", (CACHE_MAX_ENTRIES,))
+            db.execute(
+                "DELETE FROM embeddings WHERE rowid <= (SELECT max(rowid) FROM embeddings) - ?",
+                (CACHE_MAX_ENTRIES,),
+            )
 
 
 def space_name(model: str, dimensions: int) -> str:

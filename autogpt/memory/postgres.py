@@ -108,11 +108,13 @@ class PostgresMemory:
                 return []
             vector = self.embedder.embed_one(query)
             self._check_dims(vector.shape[0])
-            return list(conn.execute(
-                f"SELECT text, kind, metadata, created, embedding <=> %s AS distance "
-                f"FROM {self.table} ORDER BY distance LIMIT %s",
-                (vector, k),
-            ).fetchall())
+            return list(
+                conn.execute(
+                    f"SELECT text, kind, metadata, created, embedding <=> %s AS distance "
+                    f"FROM {self.table} ORDER BY distance LIMIT %s",
+                    (vector, k),
+                ).fetchall()
+            )
 
         return [
             MemoryHit(text=t, score=1.0 - float(d), kind=kind, metadata=m or {}, created=c)
@@ -153,8 +155,14 @@ class PostgresMemory:
             raise ValueError("insert needs one vector row per text")
         self._run(lambda conn: self._insert(conn, texts, vectors, kind, metadata))
 
-    def _insert(self, conn: Any, texts: Sequence[str], vectors: np.ndarray, kind: str,
-                metadata: dict[str, Any] | None) -> None:
+    def _insert(
+        self,
+        conn: Any,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        kind: str,
+        metadata: dict[str, Any] | None,
+    ) -> None:
         from psycopg.types.json import Jsonb
 
         if not self._dims:

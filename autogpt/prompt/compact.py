@@ -98,8 +98,7 @@ def _command_only(content: str) -> str:
     if not isinstance(command, dict):
         return ""
     args = {k: _short(v) for k, v in (command.get("args") or {}).items()}
-    return json.dumps({"command": {"name": command.get("name"), "args": args}},
-                      ensure_ascii=False)
+    return json.dumps({"command": {"name": command.get("name"), "args": args}}, ensure_ascii=False)
 
 
 def _short_call(call: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,8 @@ SUMMARY_MAX_TOKENS = 400
 def summary_reserve(limit: int) -> int:
     """Tokens the running summary may take: up to 400, less on small local models."""
     return max(100, min(SUMMARY_MAX_TOKENS, limit // 10))
+
+
 SUMMARY_PREFIX = "This reminds you of these events from your past:\n"
 OPENING = "Begin working on your goals."
 
@@ -125,14 +127,19 @@ def fit(
         remaining = sum(sizes)
         # Keep the newest turn (results are capped so one turn fits) unless it alone does not
         # fit: a turn from an older journal, say; then it is folded into the summary too.
-        while drop < len(turns) and remaining > target and (
-                drop < len(turns) - 1 or remaining > room):
+        while (
+            drop < len(turns) and remaining > target and (drop < len(turns) - 1 or remaining > room)
+        ):
             remaining -= sizes[drop]
             drop += 1
     kept = list(turns[drop:])
     messages = assemble(system, summary, kept, tail)
-    return Fit(messages=messages, drop=drop, prompt_tokens=counter.messages(messages),
-               history_tokens=sum(sizes[drop:]))
+    return Fit(
+        messages=messages,
+        drop=drop,
+        prompt_tokens=counter.messages(messages),
+        history_tokens=sum(sizes[drop:]),
+    )
 
 
 def reply_reserve(limit: int, max_output: int) -> int:

@@ -74,9 +74,14 @@ def summarize(
     words = int(reply_tokens * 0.5)
     instruction = INSTRUCTION.format(words=words)
     head = f"Current summary:\n{previous or '(nothing yet)'}\n\nNew events:\n"
-    room = limit - reply_tokens - counter.messages(
-        [{"role": "system", "content": instruction}, {"role": "user", "content": head}]
-    ) - 16
+    room = (
+        limit
+        - reply_tokens
+        - counter.messages(
+            [{"role": "system", "content": instruction}, {"role": "user", "content": head}]
+        )
+        - 16
+    )
     events = "\n\n".join(describe_turn(t) for t in turns)
     events = _cut_to(events, room, counter)
     request = ChatRequest(

@@ -161,9 +161,7 @@ def prlimit_args(limits: Limits, *, nproc: bool = True) -> list[str]:
 class LocalBackend:
     """Runs programs under the best local isolation found by :func:`probe_local`."""
 
-    def __init__(
-        self, kind: Kind, *, python: str | None = None, as_nobody: bool = False
-    ) -> None:
+    def __init__(self, kind: Kind, *, python: str | None = None, as_nobody: bool = False) -> None:
         self.kind: Kind = kind
         self.name: str = kind
         self.python = python or system_python() or "python3"
@@ -288,8 +286,9 @@ def _run_as(workspace: Path) -> tuple[int | None, int | None]:
     return st.st_uid, st.st_gid
 
 
-def _try(argv: list[str], *, user: int | None = None, group: int | None = None,
-         cwd: str | None = None) -> str | None:
+def _try(
+    argv: list[str], *, user: int | None = None, group: int | None = None, cwd: str | None = None
+) -> str | None:
     """``None`` if ``argv`` runs (as ``user`` if given) and exits 0, else the reason it did not."""
     try:
         proc = subprocess.run(

@@ -116,9 +116,14 @@ class Console:
             return
         from rich.live import Live
 
-        self._live = Live(self._waiting, console=self.out, transient=True,
-                          refresh_per_second=SPINNER_REFRESH_PER_SECOND,
-                          redirect_stdout=False, redirect_stderr=False)
+        self._live = Live(
+            self._waiting,
+            console=self.out,
+            transient=True,
+            refresh_per_second=SPINNER_REFRESH_PER_SECOND,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
         self._live.start()
 
     # --- reading -----------------------------------------------------------------------------
@@ -170,7 +175,8 @@ class Console:
             self._output.enable_cpr = False
         if hidden:
             return PromptSession(history=DummyHistory(), output=self._output).prompt(
-                prompt, is_password=True)
+                prompt, is_password=True
+            )
         kind = re.sub(r"\d+", "#", prompt)
         if kind not in self._sessions:
             self._sessions[kind] = PromptSession(output=self._output)

@@ -55,21 +55,28 @@ class Renderer:
             if len(text) > SHOWN_RESULT_CHARS:
                 text = text[:SHOWN_RESULT_CHARS] + f"... [{len(event.text)} characters]"
             label = "SYSTEM:" if event.ok else "SYSTEM (command failed):"
-            c.labelled(label, f"Command {event.command} returned: {text}",
-                       "bold green" if event.ok else "bold red")
+            c.labelled(
+                label,
+                f"Command {event.command} returned: {text}",
+                "bold green" if event.ok else "bold red",
+            )
         elif isinstance(event, Notice):
             {"warn": c.warn, "error": c.error, "info": c.info}.get(
                 event.level, c.dim if self.debug else (lambda _t: None)
             )(event.text)
         elif isinstance(event, CostLine):
             budget = f" of ${event.budget:.2f} budget" if event.budget else ""
-            c.dim(f"Cost: ${event.request_cost:.4f} this request, ${event.total:.4f} total"
-                  f"{budget} | tokens {event.prompt_tokens:,} in, {event.completion_tokens:,} out"
-                  f" | {event.requests} request{'s' if event.requests != 1 else ''}")
+            c.dim(
+                f"Cost: ${event.request_cost:.4f} this request, ${event.total:.4f} total"
+                f"{budget} | tokens {event.prompt_tokens:,} in, {event.completion_tokens:,} out"
+                f" | {event.requests} request{'s' if event.requests != 1 else ''}"
+            )
         elif isinstance(event, Authorized):
             if event.remaining > 0:
-                c.info(f"-=-=-=-=-=-=-= COMMAND AUTHORISED BY USER -=-=-=-=-=-=-= "
-                       f"({event.remaining} more without asking)")
+                c.info(
+                    f"-=-=-=-=-=-=-= COMMAND AUTHORISED BY USER -=-=-=-=-=-=-= "
+                    f"({event.remaining} more without asking)"
+                )
             else:
                 c.info("-=-=-=-=-=-=-= COMMAND AUTHORISED BY USER -=-=-=-=-=-=-=")
 
@@ -89,5 +96,6 @@ class Renderer:
         if t.speak:
             c.labelled("SPEAK:", _shorten(t.speak, cut), "bold yellow")
         args = json.dumps(_shorten(event.proposal.args), ensure_ascii=False)
-        c.labelled("NEXT ACTION:", f"COMMAND = {event.proposal.command}  ARGUMENTS = {args}",
-                   "bold cyan")
+        c.labelled(
+            "NEXT ACTION:", f"COMMAND = {event.proposal.command}  ARGUMENTS = {args}", "bold cyan"
+        )

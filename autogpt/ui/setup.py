@@ -39,8 +39,10 @@ def obtain_profile(console: Console, path: Path, *, skip_reprompt: bool) -> AIPr
             return profile
     elif not console.interactive:
         if profile is not None:
-            raise UsageError(f"{path} has no ai_goals: add at least one goal (a list under "
-                             "ai_goals:) or run on a terminal to set them up.")
+            raise UsageError(
+                f"{path} has no ai_goals: add at least one goal (a list under "
+                "ai_goals:) or run on a terminal to set them up."
+            )
         raise UsageError(
             f"No AI settings at {path} and no terminal to ask for them. Create {path} "
             "(ai_name, ai_role, ai_goals) or run on a terminal."
@@ -69,8 +71,10 @@ def ask_profile(console: Console) -> AIProfile:
     if not name:
         name = DEFAULT_NAME
         console.info(f"Using the default name: {name}")
-    role = console.ask(f"Describe {name}'s role, e.g. 'an AI that writes market reports' "
-                       "(empty for the default).", f"{name} is: ").strip()
+    role = console.ask(
+        f"Describe {name}'s role, e.g. 'an AI that writes market reports' (empty for the default).",
+        f"{name} is: ",
+    ).strip()
     if not role:
         role = DEFAULT_ROLE
         console.info(f"Using the default role: {name} is {role}")
@@ -84,8 +88,11 @@ def ask_profile(console: Console) -> AIProfile:
     if len(goals) == MAX_GOALS:
         console.info(f"That is {MAX_GOALS} goals, the most an AI takes.")
     if not goals:
-        goals = ["Increase net worth", "Grow Twitter Account",
-                 "Develop and manage multiple businesses autonomously"]
+        goals = [
+            "Increase net worth",
+            "Grow Twitter Account",
+            "Develop and manage multiple businesses autonomously",
+        ]
         console.info("No goals given; using the default goals: " + "; ".join(goals))
     return AIProfile(ai_name=name, ai_role=role, ai_goals=goals)
 
@@ -95,15 +102,23 @@ KeyCheck = Callable[[str], object]
 ModelUnavailable (the endpoint could not be reached)."""
 
 
-def ask_api_key(console: Console, env_file: Path, *, check: KeyCheck | None = None,
-                why: str = "No OPENAI_API_KEY is set.") -> str | None:
+def ask_api_key(
+    console: Console,
+    env_file: Path,
+    *,
+    check: KeyCheck | None = None,
+    why: str = "No OPENAI_API_KEY is set.",
+) -> str | None:
     """On a terminal: ask for the key (not shown), check it with one request, offer to save it
     into .env. A refused key is asked again; an unreachable endpoint is said, and saving offered
     anyway. None when the user gives no key."""
     console.warn(why)
     while True:
-        key = console.ask("Paste your OpenAI API key (it is not shown; empty to quit):",
-                          "OPENAI_API_KEY: ", hidden=True).strip()
+        key = console.ask(
+            "Paste your OpenAI API key (it is not shown; empty to quit):",
+            "OPENAI_API_KEY: ",
+            hidden=True,
+        ).strip()
         if not key:
             return None
         save = f"Save it to {env_file}?"
@@ -114,8 +129,9 @@ def ask_api_key(console: Console, env_file: Path, *, check: KeyCheck | None = No
                 console.info("The key works.")
         except ModelRejected as exc:
             if exc.reason == "bad api key":
-                console.error("The endpoint refused this key (401). Paste it again, or an empty "
-                              "line to quit.")
+                console.error(
+                    "The endpoint refused this key (401). Paste it again, or an empty line to quit."
+                )
                 continue
             console.warn(f"The key could not be checked: {exc.message}")
         except ModelUnavailable as exc:

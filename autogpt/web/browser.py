@@ -75,7 +75,12 @@ class Browser:
     """A started browser; :meth:`load` renders a page, :meth:`close` always ends every process."""
 
     def __init__(
-        self, driver: Any, profile_dir: Path, *, proxies: dict[str, str | None], how: str,
+        self,
+        driver: Any,
+        profile_dir: Path,
+        *,
+        proxies: dict[str, str | None],
+        how: str,
         guard_proxy: GuardProxy | None = None,
     ) -> None:
         self.driver = driver
@@ -151,8 +156,9 @@ class Browser:
                 driver.execute_script("window.stop();")
         except WebDriverException as exc:
             problems = self._problems()
-            raise (problems[-1].error if problems
-                   else CommandError(self._describe(exc, url))) from None
+            raise (
+                problems[-1].error if problems else CommandError(self._describe(exc, url))
+            ) from None
         try:
             text = self._settle(complete)
             if not complete and not text.strip():

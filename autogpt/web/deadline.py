@@ -61,8 +61,9 @@ def _stream_class() -> type:
         def close(self) -> None:
             self.inner.close()
 
-        def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
-                      timeout: float | None = None) -> Any:
+        def start_tls(
+            self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+        ) -> Any:
             tls = self.inner.start_tls(ssl_context, server_hostname, self.deadline.bound(timeout))
             return _Stream(tls, self.deadline)
 
@@ -78,15 +79,27 @@ def _backend(inner: Any, deadline: Deadline) -> Any:
     stream = _stream_class()
 
     class Backend(httpcore2.NetworkBackend):
-        def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                        local_address: str | None = None, socket_options: Any = None) -> Any:
-            return stream(inner.connect_tcp(host, port, deadline.bound(timeout), local_address,
-                                            socket_options), deadline)
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> Any:
+            return stream(
+                inner.connect_tcp(
+                    host, port, deadline.bound(timeout), local_address, socket_options
+                ),
+                deadline,
+            )
 
-        def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                socket_options: Any = None) -> Any:
-            return stream(inner.connect_unix_socket(path, deadline.bound(timeout),
-                                                    socket_options), deadline)
+        def connect_unix_socket(
+            self, path: str, timeout: float | None = None, socket_options: Any = None
+        ) -> Any:
+            return stream(
+                inner.connect_unix_socket(path, deadline.bound(timeout), socket_options), deadline
+            )
 
         def sleep(self, seconds: float) -> None:
             inner.sleep(seconds)

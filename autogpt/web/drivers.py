@@ -60,13 +60,18 @@ CHROME_FLAGS = (
     "--gaia-url=http://127.0.0.1:1/",
     "--component-updater=url-source=http://127.0.0.1:1/",
 )
-NO_SEARCH_ENGINE = {"template_url_data": {
-    "short_name": "none", "keyword": "none", "url": "http://127.0.0.1:1/?q={searchTerms}",
-    "synced_guid": "autogpt-no-search-engine",
-}}
+NO_SEARCH_ENGINE = {
+    "template_url_data": {
+        "short_name": "none",
+        "keyword": "none",
+        "url": "http://127.0.0.1:1/?q={searchTerms}",
+        "synced_guid": "autogpt-no-search-engine",
+    }
+}
 """The browser's default search engine: none to preconnect to (the agent searches itself)."""
-_KEPT_OUT = re.compile(r"(^|_)(PROXY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)($|_)|^DATABASE_URL$",
-                       re.IGNORECASE)
+_KEPT_OUT = re.compile(
+    r"(^|_)(PROXY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)($|_)|^DATABASE_URL$", re.IGNORECASE
+)
 CHROME_BINARIES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SYSTEM_DRIVERS = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
 
@@ -147,15 +152,18 @@ def start_chrome(settings: Settings, profile_dir: Path, plan: ProxyPlan) -> tupl
         options.add_argument(flag)
     options.page_load_strategy = "normal"
     options.unhandled_prompt_behavior = "dismiss"
-    options.add_experimental_option("prefs", {
-        "download_restrictions": 3,
-        "net.network_prediction_options": 2,  # no preconnects (to the search engine, links)
-        "signin.allowed": False,
-        "default_search_provider_data": NO_SEARCH_ENGINE,
-        "webrtc.ip_handling_policy": "disable_non_proxied_udp",
-        "webrtc.multiple_routes_enabled": False,
-        "webrtc.nonproxied_udp_enabled": False,
-    })
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download_restrictions": 3,
+            "net.network_prediction_options": 2,  # no preconnects (to the search engine, links)
+            "signin.allowed": False,
+            "default_search_provider_data": NO_SEARCH_ENGINE,
+            "webrtc.ip_handling_policy": "disable_non_proxied_udp",
+            "webrtc.multiple_routes_enabled": False,
+            "webrtc.nonproxied_udp_enabled": False,
+        },
+    )
     options.add_experimental_option("excludeSwitches", ["enable-automation"])
     _no_proxy_for_the_driver(options)
     failures: list[str] = []
@@ -221,8 +229,12 @@ def _chrome_services(
     marker = [f"--log-path={profile_dir / 'chromedriver.log'}", "--log-level=OFF"]
 
     def service(path: str | None) -> Any:
-        return _direct(Service)(executable_path=path, service_args=marker, env=driver_environment(),
-                       popen_kw={"start_new_session": True})
+        return _direct(Service)(
+            executable_path=path,
+            service_args=marker,
+            env=driver_environment(),
+            popen_kw={"start_new_session": True},
+        )
 
     def configured() -> Any:
         path = settings.chromedriver_path

@@ -92,8 +92,7 @@ def open_response(
             request = client.build_request(
                 "GET", current, params=params, headers={"User-Agent": USER_AGENT, **(headers or {})}
             )
-            response = _send(client, request, proxy=proxy, timeout=route.timeout,
-                             deadline=deadline)
+            response = _send(client, request, proxy=proxy, timeout=route.timeout, deadline=deadline)
             stack.callback(response.close)
             location = response.headers.get("location")
             if response.status_code not in REDIRECT_STATUSES or not location:
@@ -101,7 +100,8 @@ def open_response(
                 return
             target = urljoin(str(response.url), location.strip())
             current = route.guard.check(
-                target, via_proxy=route.proxy(target) is not None,
+                target,
+                via_proxy=route.proxy(target) is not None,
                 redirected_from=without_secrets(str(response.url)),
             )
             params = None  # they are part of the first URL only
@@ -168,8 +168,12 @@ def _client(proxy: str | None, route: Route, deadline: Deadline) -> httpx2.Clien
         transport = httpx2.HTTPTransport(proxy=proxy, trust_env=False, http2=False)
     else:
         transport = _pinned_transport(route.guard)
-    return httpx2.Client(transport=bound_by(transport, deadline), trust_env=False,
-                         timeout=route.timeout, follow_redirects=False)
+    return httpx2.Client(
+        transport=bound_by(transport, deadline),
+        trust_env=False,
+        timeout=route.timeout,
+        follow_redirects=False,
+    )
 
 
 def _pinned_transport(guard: UrlGuard) -> httpx2.HTTPTransport:
@@ -186,9 +190,13 @@ def _pinned_transport(guard: UrlGuard) -> httpx2.HTTPTransport:
                 extensions.setdefault("sni_hostname", url.host)
             failure: httpx2.ConnectError | None = None
             for address in guard.addresses(str(url)):
-                pinned = httpx2.Request(request.method, url.copy_with(host=address),
-                                        headers=request.headers, stream=request.stream,
-                                        extensions=extensions)
+                pinned = httpx2.Request(
+                    request.method,
+                    url.copy_with(host=address),
+                    headers=request.headers,
+                    stream=request.stream,
+                    extensions=extensions,
+                )
                 try:
                     return super().handle_request(pinned)
                 except httpx2.ConnectError as exc:
@@ -199,7 +207,11 @@ def _pinned_transport(guard: UrlGuard) -> httpx2.HTTPTransport:
 
 
 def _send(
-    client: httpx2.Client, request: httpx2.Request, *, proxy: str | None, timeout: float,
+    client: httpx2.Client,
+    request: httpx2.Request,
+    *,
+    proxy: str | None,
+    timeout: float,
     deadline: Deadline,
 ) -> httpx2.Response:
     import httpx2
@@ -244,15 +256,15 @@ def raise_for_status(url: str, response: httpx2.Response, route: Route | None = 
         )
     if response.status_code >= 400:
         phrase = quote(response.reason_phrase or "", 100)  # the server chose it
-        raise CommandError(
-            f"{_shown(url)} answered HTTP {response.status_code} {phrase}".rstrip()
-        )
+        raise CommandError(f"{_shown(url)} answered HTTP {response.status_code} {phrase}".rstrip())
 
 
 def _too_slow(doing: str, url: str, deadline: Deadline) -> str:
     setting = f" ({deadline.setting})" if deadline.setting else ""
-    return (f"timed out after {deadline.seconds:g} s {doing} {_shown(url)}{setting}: "
-            "the server answers too slowly")
+    return (
+        f"timed out after {deadline.seconds:g} s {doing} {_shown(url)}{setting}: "
+        "the server answers too slowly"
+    )
 
 
 def _shown(url: str) -> str:

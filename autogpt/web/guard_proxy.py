@@ -50,8 +50,15 @@ IDLE_SECONDS = 120.0
 KEEP_PROBLEMS = 50
 TREE_SECONDS = 2.0
 """How long the browser's list of processes is trusted before it is read again."""
-_HOP_HEADERS = ("connection", "keep-alive", "proxy-connection", "proxy-authorization", "te",
-                "trailer", "upgrade")
+_HOP_HEADERS = (
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "upgrade",
+)
 
 
 def uses_guard_proxy(settings: Settings) -> bool:
@@ -79,9 +86,12 @@ class GuardProxy:
         self._last: int | None = None
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.guard_proxy = self
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.2}, name="guard-proxy",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.2},
+            name="guard-proxy",
+            daemon=True,
+        )
         self._thread.start()
 
     @property
@@ -130,7 +140,7 @@ class GuardProxy:
     def note_problem(self, url: str, error: CommandError) -> None:
         log.info("browser request to %s not sent: %s", url, error)
         with self._lock:
-            self._problems = [*self._problems[-(KEEP_PROBLEMS - 1):], Problem(url, error)]
+            self._problems = [*self._problems[-(KEEP_PROBLEMS - 1) :], Problem(url, error)]
 
 
 def problem_for(problems: list[Problem], url: str) -> CommandError | None:
@@ -197,20 +207,29 @@ class _Handler(socketserver.BaseRequestHandler):
             if method.upper() == "CONNECT":
                 self._tunnel(client, server, target, http_upstream, url, rest)
             else:
-                self._forward(client, server, method, url, version, headers, http_upstream,
-                              rest)
+                self._forward(client, server, method, url, version, headers, http_upstream, rest)
 
-    def _tunnel(self, client: socket.socket, server: socket.socket, target: str,
-                upstream: str | None, url: str, rest: bytes) -> None:
+    def _tunnel(
+        self,
+        client: socket.socket,
+        server: socket.socket,
+        target: str,
+        upstream: str | None,
+        url: str,
+        rest: bytes,
+    ) -> None:
         if upstream:
             auth = _auth_header(upstream)
-            server.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n{auth}\r\n"
-                           .encode("latin-1"))
+            server.sendall(
+                f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n{auth}\r\n".encode("latin-1")
+            )
             answer, early = read_head(server)
             status_line = answer.split(b"\r\n", 1)[0].decode("latin-1") if answer else ""
             if status_line.split(" ")[1:2] != ["200"]:
-                error = CommandError(f"could not connect through proxy {redact(upstream)} "
-                                     f"(it answered {status_line or 'nothing'})")
+                error = CommandError(
+                    f"could not connect through proxy {redact(upstream)} "
+                    f"(it answered {status_line or 'nothing'})"
+                )
                 self.server.guard_proxy.note_problem(url, error)
                 return respond(client, 502, str(error))
             client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n" + early)
@@ -220,14 +239,24 @@ class _Handler(socketserver.BaseRequestHandler):
             server.sendall(rest)
         pipe(client, server)
 
-    def _forward(self, client: socket.socket, server: socket.socket, method: str, url: str,
-                 version: str, headers: list[str], upstream: str | None, rest: bytes) -> None:
+    def _forward(
+        self,
+        client: socket.socket,
+        server: socket.socket,
+        method: str,
+        url: str,
+        version: str,
+        headers: list[str],
+        upstream: str | None,
+        rest: bytes,
+    ) -> None:
         lowered = {h.split(":", 1)[0].strip().lower(): h for h in headers}
         if "chunked" in lowered.get("transfer-encoding", "").lower():
             return respond(client, 501, "chunked request bodies are not forwarded")
         parts = urlsplit(url)
-        target = url if upstream else (parts.path or "/") + (f"?{parts.query}" if parts.query
-                                                             else "")
+        target = (
+            url if upstream else (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        )
         kept = [h for h in headers if h.split(":", 1)[0].strip().lower() not in _HOP_HEADERS]
         extra = _auth_header(upstream) if upstream else ""
         head = f"{method} {target} {version}\r\n" + "".join(f"{h}\r\n" for h in kept)
@@ -266,13 +295,14 @@ def read_head(sock: socket.socket) -> tuple[bytes | None, bytes]:
 
 
 def respond(client: socket.socket, status: int, text: str) -> None:
-    reasons = {400: "Bad Request", 403: "Forbidden", 501: "Not Implemented",
-               502: "Bad Gateway"}
+    reasons = {400: "Bad Request", 403: "Forbidden", 501: "Not Implemented", 502: "Bad Gateway"}
     body = text.encode("utf-8")
-    client.sendall(f"HTTP/1.1 {status} {reasons.get(status, 'Error')}\r\n"
-                   "Content-Type: text/plain; charset=utf-8\r\n"
-                   f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-                   .encode("latin-1") + body)
+    client.sendall(
+        f"HTTP/1.1 {status} {reasons.get(status, 'Error')}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1")
+        + body
+    )
 
 
 def open_direct(route: Route, url: str) -> socket.socket:
@@ -299,8 +329,9 @@ def open_upstream(upstream: str, *, default_port: int = 8080) -> socket.socket:
         if parts.scheme == "https":
             sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
     except OSError as exc:
-        raise CommandError(f"could not connect through proxy {redact(upstream)} "
-                           f"({exc.strerror or exc})") from None
+        raise CommandError(
+            f"could not connect through proxy {redact(upstream)} ({exc.strerror or exc})"
+        ) from None
     sock.settimeout(IDLE_SECONDS)
     return sock
 
@@ -336,8 +367,9 @@ def open_socks(upstream: str, url: str) -> socket.socket:
         skip = {1: 4, 4: 16}.get(kind) or recv_exact(sock, 1)[0]
         recv_exact(sock, skip + 2)  # the address the proxy bound: not needed
         if status != 0:
-            raise CommandError(f"could not connect through {named} to {host}:{port} "
-                               f"(SOCKS error {status})")
+            raise CommandError(
+                f"could not connect through {named} to {host}:{port} (SOCKS error {status})"
+            )
     except (OSError, ValueError) as exc:
         sock.close()
         raise CommandError(f"could not connect through {named} ({exc})") from None

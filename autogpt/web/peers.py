@@ -86,9 +86,13 @@ def holder(inode: int, pids: list[int]) -> tuple[int | None, bool]:
 def _sock_diag(client: tuple[str, int], server: tuple[str, int]) -> tuple[int, int] | None:
     """One exact-match SOCK_DIAG_BY_FAMILY request (linux/inet_diag.h) for the client socket."""
     sock_diag_by_family, nlm_f_request, no_cookie = 20, 1, 0xFFFFFFFF
-    sockid = struct.pack("!HH16s16s", client[1], server[1],
-                         socket.inet_aton(client[0]).ljust(16, b"\0"),
-                         socket.inet_aton(server[0]).ljust(16, b"\0"))
+    sockid = struct.pack(
+        "!HH16s16s",
+        client[1],
+        server[1],
+        socket.inet_aton(client[0]).ljust(16, b"\0"),
+        socket.inet_aton(server[0]).ljust(16, b"\0"),
+    )
     sockid += struct.pack("=III", 0, no_cookie, no_cookie)  # any interface, no cookie
     request = struct.pack("=BBBBI", socket.AF_INET, socket.IPPROTO_TCP, 0, 0, 0xFFFFFFFF) + sockid
     header = struct.pack("=IHHII", 16 + len(request), sock_diag_by_family, nlm_f_request, 1, 0)

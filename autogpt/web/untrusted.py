@@ -38,8 +38,9 @@ def without_secrets(url: str) -> str:
         query = parts.query
         if query and _SECRET_PARAM.search(query):
             pairs = parse_qsl(query, keep_blank_values=True)
-            query = urlencode([(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs],
-                              safe="*")
+            query = urlencode(
+                [(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="*"
+            )
         return urlunsplit(parts._replace(netloc=netloc, query=query))
     except ValueError:
         return url

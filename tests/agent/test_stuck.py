@@ -13,8 +13,10 @@ def test_same_command_three_times_nudges_then_stops_after_two_more():
 def test_same_error_three_times_is_detected():
     detector = StuckDetector()
     for i in range(2):
-        assert detector.observe("read_file", {"filename": f"f{i}"}, "Error: no such file").nudge \
+        assert (
+            detector.observe("read_file", {"filename": f"f{i}"}, "Error: no such file").nudge
             is None
+        )
     assert detector.observe("read_file", {"filename": "f9"}, "Error: no such file").nudge
 
 

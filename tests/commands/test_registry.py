@@ -38,10 +38,18 @@ def test_read_file_schema_has_optional_offset_and_limit(registry):
     assert registry.get("read_file").schema == {
         "properties": {
             "filename": {"description": "path relative to the workspace", "type": "string"},
-            "offset": {"default": 0, "description": "first character to read", "minimum": 0,
-                       "type": "integer"},
-            "limit": {"default": 0, "description": "how many characters; 0: all that fit",
-                      "minimum": 0, "type": "integer"},
+            "offset": {
+                "default": 0,
+                "description": "first character to read",
+                "minimum": 0,
+                "type": "integer",
+            },
+            "limit": {
+                "default": 0,
+                "description": "how many characters; 0: all that fit",
+                "minimum": 0,
+                "type": "integer",
+            },
         },
         "required": ["filename"],
         "type": "object",
@@ -50,10 +58,14 @@ def test_read_file_schema_has_optional_offset_and_limit(registry):
 
 def test_task_complete_schema(registry):
     spec = registry.get("task_complete")
-    assert spec.schema == {"properties": {"reason": {"type": "string"}},
-                           "required": ["reason"], "type": "object"}
+    assert spec.schema == {
+        "properties": {"reason": {"type": "string"}},
+        "required": ["reason"],
+        "type": "object",
+    }
     assert spec.tool()["function"]["description"] == (
-        "Finish the run when all goals are done; give the reason.")
+        "Finish the run when all goals are done; give the reason."
+    )
 
 
 def test_schemas_carry_no_title_or_additional_properties_keys(registry):
@@ -118,4 +130,5 @@ def test_unavailable_command_leaves_the_prompt_and_says_why(ctx):
     reg = Registry([needs_docker.__command_spec__])
     assert reg.available(ctx) == []
     assert reg.dispatch("needs_docker", {}, ctx).text == (
-        "Error: needs_docker is not available: Docker is not running")
+        "Error: needs_docker is not available: Docker is not running"
+    )

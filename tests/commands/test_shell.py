@@ -64,9 +64,7 @@ def test_an_allowed_command_runs_in_the_workspace(make: Any, sandboxed: None) ->
     assert ok and "3 data.csv" in text and "exit status 0" in text
 
 
-def test_globs_expand_in_the_workspace_and_quotes_stop_them(
-    make: Any, sandboxed: None
-) -> None:
+def test_globs_expand_in_the_workspace_and_quotes_stop_them(make: Any, sandboxed: None) -> None:
     ctx = make()
     ctx.workspace.write_text("a.txt", "x\n")
     ctx.workspace.write_text("b.txt", "y\n")

@@ -12,8 +12,12 @@ from autogpt.config.ai_profile import (
 
 def test_chinese_profile_round_trips_unescaped(tmp_path):
     path = tmp_path / "ai_settings.yaml"
-    profile = AIProfile("市场规划经理", "帮助公司制定和实施市场营销计划",
-                        ["写一篇关于冰淇淋的市场调查报告, 要求100字"], 1.5)
+    profile = AIProfile(
+        "市场规划经理",
+        "帮助公司制定和实施市场营销计划",
+        ["写一篇关于冰淇淋的市场调查报告, 要求100字"],
+        1.5,
+    )
     save_profile(profile, path)
     text = path.read_text(encoding="utf-8")
     assert "市场规划经理" in text and "\\u" not in text
@@ -33,8 +37,9 @@ def test_broken_yaml_is_reported_with_its_line(tmp_path):
 
 def test_a_sixth_goal_is_not_used_and_is_named_in_a_warning(tmp_path):
     path = tmp_path / "ai_settings.yaml"
-    path.write_text("ai_name: a\nai_role: b\nai_goals: [g1, g2, g3, g4, g5, 第六个目标]\n",
-                    encoding="utf-8")
+    path.write_text(
+        "ai_name: a\nai_role: b\nai_goals: [g1, g2, g3, g4, g5, 第六个目标]\n", encoding="utf-8"
+    )
     profile = load_profile(path)
     assert profile.ai_goals == ["g1", "g2", "g3", "g4", "g5"]
     (warning,) = profile.warnings
@@ -64,5 +69,6 @@ def test_a_misspelt_field_is_named_with_the_right_one(tmp_path):
     path.write_text("ai_name: a\nai_role: b\nai_goal: [write]\n", encoding="utf-8")
     profile = load_profile(path)
     assert profile.ai_goals == []
-    assert profile.warnings == [f"{path}: unknown field 'ai_goal' is ignored "
-                                "(did you mean ai_goals?)"]
+    assert profile.warnings == [
+        f"{path}: unknown field 'ai_goal' is ignored (did you mean ai_goals?)"
+    ]

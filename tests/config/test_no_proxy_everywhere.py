@@ -20,9 +20,15 @@ NO_PROXY = "localhost,127.0.0.0/8,::1"
 
 
 def _settings(proxy: RecordingProxy, **values: object) -> Settings:
-    return Settings(_env_file=None, http_proxy=proxy.url,  # type: ignore[call-arg]
-                    https_proxy=proxy.url, no_proxy=NO_PROXY, allow_private_urls=True,
-                    browse_page_timeout=10, **values)
+    return Settings(
+        _env_file=None,
+        http_proxy=proxy.url,  # type: ignore[call-arg]
+        https_proxy=proxy.url,
+        no_proxy=NO_PROXY,
+        allow_private_urls=True,
+        browse_page_timeout=10,
+        **values,
+    )
 
 
 def _through_guard(guard: GuardProxy, url: str) -> bytes:
@@ -40,13 +46,29 @@ def test_cidr_no_proxy_sends_model_page_search_and_browser_traffic_direct(env) -
     env.setenv("NO_PROXY", NO_PROXY)
     env.setenv("no_proxy", NO_PROXY)
     with RecordingProxy() as proxy, Site() as site, ModelServer([reply("direct")]) as model:
-        site.add("/search", lambda r: r.json({"results": [
-            {"url": "https://result.example/", "title": "A result", "content": "text"}]}))
-        settings = _settings(proxy, searxng_url=site.url("/"), openai_api_base=model.base_url,
-                             openai_api_key="sk-test", openai_max_retries=0)
+        site.add(
+            "/search",
+            lambda r: r.json(
+                {
+                    "results": [
+                        {"url": "https://result.example/", "title": "A result", "content": "text"}
+                    ]
+                }
+            ),
+        )
+        settings = _settings(
+            proxy,
+            searxng_url=site.url("/"),
+            openai_api_base=model.base_url,
+            openai_api_key="sk-test",
+            openai_max_retries=0,
+        )
 
-        answer = OpenAIModelClient(settings).complete(ChatRequest(
-            model="gpt-3.5-turbo", messages=[{"role": "user", "content": "hi"}], max_tokens=5))
+        answer = OpenAIModelClient(settings).complete(
+            ChatRequest(
+                model="gpt-3.5-turbo", messages=[{"role": "user", "content": "hi"}], max_tokens=5
+            )
+        )
         page = fetch(site.url("/hello"), Route.from_settings(settings), max_bytes=100_000)
         found = search(settings, "ice cream", 3)
         guard = GuardProxy(Route.from_settings(settings))

@@ -46,14 +46,22 @@ NO_PROXY_TABLE = [
 
 @pytest.mark.parametrize(("no_proxy", "url", "direct"), NO_PROXY_TABLE)
 def test_no_proxy_entry_decides_whether_a_url_goes_direct(no_proxy, url, direct):
-    settings = Settings(_env_file=None, http_proxy="http://proxy.test:3128",
-                        https_proxy="http://proxy.test:3128", no_proxy=no_proxy)
+    settings = Settings(
+        _env_file=None,
+        http_proxy="http://proxy.test:3128",
+        https_proxy="http://proxy.test:3128",
+        no_proxy=no_proxy,
+    )
     assert (proxy_for(url, settings) is None) is direct
 
 
 def test_proxy_is_chosen_by_scheme_then_all_proxy():
-    settings = Settings(_env_file=None, http_proxy="http://h:1", all_proxy="socks5://a:2",
-                        no_proxy="localhost,127.0.0.0/8")
+    settings = Settings(
+        _env_file=None,
+        http_proxy="http://h:1",
+        all_proxy="socks5://a:2",
+        no_proxy="localhost,127.0.0.0/8",
+    )
     assert proxy_for("http://example.com/", settings) == "http://h:1"
     assert proxy_for("https://example.com/", settings) == "socks5://a:2"
     assert proxy_for("http://127.0.0.9:5/", settings) is None

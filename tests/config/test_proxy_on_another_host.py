@@ -21,8 +21,9 @@ from tests.support.netns import OtherHost
 from tests.support.real_proxies import Tinyproxy
 from tests.web.site import Site
 
-HELLO = ChatRequest(model="gpt-3.5-turbo", messages=[{"role": "user", "content": "hi"}],
-                    max_tokens=20)
+HELLO = ChatRequest(
+    model="gpt-3.5-turbo", messages=[{"role": "user", "content": "hi"}], max_tokens=20
+)
 
 
 class _Pages(LocalHandler):
@@ -30,8 +31,7 @@ class _Pages(LocalHandler):
         self.send_body(200, f"A page on the other side, at {self.path}.")
 
 
-def test_model_and_page_traffic_goes_through_a_proxy_on_another_host(
-        env, tmp_path: Path) -> None:
+def test_model_and_page_traffic_goes_through_a_proxy_on_another_host(env, tmp_path: Path) -> None:
     """As users set it: HTTP_PROXY to the other host, NO_PROXY keeping loopback direct (a
     loopback URL sent to that proxy would reach the other host's loopback, not this one's)."""
     with OtherHost() as other, Site() as local_site:
@@ -39,9 +39,11 @@ def test_model_and_page_traffic_goes_through_a_proxy_on_another_host(
         env.setenv("NO_PROXY", "localhost,127.0.0.0/8,::1")
         env.setenv("no_proxy", "localhost,127.0.0.0/8,::1")
         env.setenv("ALLOW_PRIVATE_URLS", "true")
-        with ModelServer([reply("via the other host")], host=other.host_address) as model, \
-                _page_server(other.host_address) as pages, \
-                Tinyproxy(tmp_path / "proxy", host=other.address, prefix=other.prefix) as proxy:
+        with (
+            ModelServer([reply("via the other host")], host=other.host_address) as model,
+            _page_server(other.host_address) as pages,
+            Tinyproxy(tmp_path / "proxy", host=other.address, prefix=other.prefix) as proxy,
+        ):
             env.setenv("OPENAI_API_BASE", model.base_url)
             env.setenv("OPENAI_API_KEY", "sk-test")
             settings = load_settings(openai_max_retries=0)

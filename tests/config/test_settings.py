@@ -29,8 +29,9 @@ def test_bad_value_names_variable_value_and_what_is_allowed(monkeypatch):
 
 def test_env_file_is_read_and_real_environment_wins(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".env").write_text("FAST_LLM_MODEL=from-dotenv\nSMART_LLM_MODEL=gpt-4o\n",
-                                   encoding="utf-8")
+    (tmp_path / ".env").write_text(
+        "FAST_LLM_MODEL=from-dotenv\nSMART_LLM_MODEL=gpt-4o\n", encoding="utf-8"
+    )
     monkeypatch.setenv("FAST_LLM_MODEL", "from-env")
     s = load_settings()
     assert s.fast_llm_model == "from-env"
@@ -67,13 +68,16 @@ def test_literal_setting_lists_allowed_values(monkeypatch):
     assert "'auto'" in info.value.message
 
 
-@pytest.mark.parametrize(("name", "value", "fix"), [
-    ("HTTP_PROXY", "127.0.0.1:7890", "http://127.0.0.1:7890"),
-    ("HTTPS_PROXY", "proxy.corp:3128", "http://proxy.corp:3128"),
-    ("ALL_PROXY", "127.0.0.1:1080", "http://127.0.0.1:1080"),
-    ("OPENAI_API_BASE", "localhost:8000/v1", "http://localhost:8000/v1"),
-    ("OPENAI_API_BASE", "api.example.com/v1", "https://api.example.com/v1"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "fix"),
+    [
+        ("HTTP_PROXY", "127.0.0.1:7890", "http://127.0.0.1:7890"),
+        ("HTTPS_PROXY", "proxy.corp:3128", "http://proxy.corp:3128"),
+        ("ALL_PROXY", "127.0.0.1:1080", "http://127.0.0.1:1080"),
+        ("OPENAI_API_BASE", "localhost:8000/v1", "http://localhost:8000/v1"),
+        ("OPENAI_API_BASE", "api.example.com/v1", "https://api.example.com/v1"),
+    ],
+)
 def test_a_url_without_a_scheme_is_one_line_showing_the_fix(monkeypatch, name, value, fix):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as info:
@@ -90,12 +94,19 @@ def test_a_proxy_password_never_shows_in_the_error(monkeypatch):
     assert "write HTTPS_PROXY=http://alice:***@proxy.corp:3128" in info.value.message
 
 
-@pytest.mark.parametrize(("name", "value", "problem"), [
-    ("ALL_PROXY", "sock5://127.0.0.1:1080", "unknown scheme 'sock5://'"),
-    ("HTTP_PROXY", "http://:3128", "no host"),
-    ("OPENAI_API_BASE", "ftp://models.example/v1", "unknown scheme 'ftp://': use http://, https://"),
-    ("OPENAI_API_BASE", "http://localhost:port/v1", "the port is not a number"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("ALL_PROXY", "sock5://127.0.0.1:1080", "unknown scheme 'sock5://'"),
+        ("HTTP_PROXY", "http://:3128", "no host"),
+        (
+            "OPENAI_API_BASE",
+            "ftp://models.example/v1",
+            "unknown scheme 'ftp://': use http://, https://",
+        ),
+        ("OPENAI_API_BASE", "http://localhost:port/v1", "the port is not a number"),
+    ],
+)
 def test_a_malformed_proxy_or_api_base_is_a_config_error(monkeypatch, name, value, problem):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as info:
@@ -103,8 +114,9 @@ def test_a_malformed_proxy_or_api_base_is_a_config_error(monkeypatch, name, valu
     assert info.value.message.startswith(f"Invalid setting: {name}={value!r}: {problem}")
 
 
-@pytest.mark.parametrize("value", ["http://127.0.0.1:7890", "socks5h://u:p@10.0.0.1:1080",
-                                   "https://proxy.corp"])
+@pytest.mark.parametrize(
+    "value", ["http://127.0.0.1:7890", "socks5h://u:p@10.0.0.1:1080", "https://proxy.corp"]
+)
 def test_proxy_urls_with_a_scheme_are_kept(monkeypatch, value):
     monkeypatch.setenv("HTTP_PROXY", value)
     assert load_settings().http_proxy == value
@@ -143,10 +155,12 @@ def test_safari_says_which_browsers_work(monkeypatch):
 def test_old_names_get_one_note_per_topic(tmp_path):
     from autogpt.config.legacy import migration_notes
 
-    (tmp_path / ".env").write_text("REDIS_HOST=localhost\nREDIS_PORT=6379\nUSE_AZURE=False\n",
-                                   encoding="utf-8")
-    notes = migration_notes({"ELEVENLABS_API_KEY": "k", "WIPE_REDIS_ON_START": "True"},
-                            env_file=tmp_path / ".env")
+    (tmp_path / ".env").write_text(
+        "REDIS_HOST=localhost\nREDIS_PORT=6379\nUSE_AZURE=False\n", encoding="utf-8"
+    )
+    notes = migration_notes(
+        {"ELEVENLABS_API_KEY": "k", "WIPE_REDIS_ON_START": "True"}, env_file=tmp_path / ".env"
+    )
     assert notes == [
         "REDIS_HOST, REDIS_PORT are not read any more: Redis, Pinecone, Milvus and Weaviate "
         "memory are gone: use MEMORY_BACKEND=local (the default: files under "

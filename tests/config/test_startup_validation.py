@@ -8,11 +8,14 @@ from pathlib import Path
 from tests.e2e.harness import agent_env, run_agent, write_profile
 
 
-def test_http_proxy_without_a_scheme_exits_2_with_one_line_showing_the_fix(
-        tmp_path: Path) -> None:
+def test_http_proxy_without_a_scheme_exits_2_with_one_line_showing_the_fix(tmp_path: Path) -> None:
     write_profile(tmp_path)
-    env = agent_env(None, OPENAI_API_KEY="sk-test", OPENAI_API_BASE="http://127.0.0.1:9/v1",
-                    HTTP_PROXY="127.0.0.1:7890")
+    env = agent_env(
+        None,
+        OPENAI_API_KEY="sk-test",
+        OPENAI_API_BASE="http://127.0.0.1:9/v1",
+        HTTP_PROXY="127.0.0.1:7890",
+    )
     done = run_agent(None, "--continuous", "--continuous-limit", "1", "--skip-reprompt", env=env)
     shown = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
     assert done.returncode == 2
@@ -24,10 +27,12 @@ def test_http_proxy_without_a_scheme_exits_2_with_one_line_showing_the_fix(
 
 def test_lower_case_proxy_in_dotenv_is_checked_too(tmp_path: Path) -> None:
     write_profile(tmp_path)
-    (tmp_path / ".env").write_text("OPENAI_API_KEY=sk-test\nhttps_proxy=proxy.corp:3128\n",
-                                   encoding="utf-8")
-    done = run_agent(None, "--continuous", "--continuous-limit", "1", "--skip-reprompt",
-                     env=agent_env(None))
+    (tmp_path / ".env").write_text(
+        "OPENAI_API_KEY=sk-test\nhttps_proxy=proxy.corp:3128\n", encoding="utf-8"
+    )
+    done = run_agent(
+        None, "--continuous", "--continuous-limit", "1", "--skip-reprompt", env=agent_env(None)
+    )
     assert done.returncode == 2
     assert "write HTTPS_PROXY=http://proxy.corp:3128" in done.stdout + done.stderr
 

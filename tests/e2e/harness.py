@@ -28,20 +28,37 @@ def write_profile(folder: Path, profile: dict | None = None) -> Path:
 
 def agent_env(server: ModelServer | None, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"NO_COLOR": "1", "PYTHONUNBUFFERED": "1", "OPENAI_FUNCTIONS": "false",
-                "MEMORY_BACKEND": "no_memory", "OPENAI_RETRY_MAX_WAIT": "0.2"})
+    env.update(
+        {
+            "NO_COLOR": "1",
+            "PYTHONUNBUFFERED": "1",
+            "OPENAI_FUNCTIONS": "false",
+            "MEMORY_BACKEND": "no_memory",
+            "OPENAI_RETRY_MAX_WAIT": "0.2",
+        }
+    )
     if server is not None:
         env.update(server.env())
     env.update(extra)
     return env
 
 
-def run_agent(server: ModelServer | None, *flags: str, env: dict[str, str] | None = None,
-              stdin: str | None = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_agent(
+    server: ModelServer | None,
+    *flags: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = "",
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "autogpt", *flags],
-        env=env or agent_env(server), input=stdin, capture_output=True, text=True,
-        encoding="utf-8", timeout=timeout, check=False,
+        env=env or agent_env(server),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -49,8 +66,12 @@ def spawn_agent(server: ModelServer, *flags: str, env: dict[str, str] | None = N
     import pexpect
 
     return pexpect.spawn(
-        sys.executable, ["-m", "autogpt", *flags], env=env or agent_env(server),
-        encoding="utf-8", timeout=30, dimensions=(50, 200),
+        sys.executable,
+        ["-m", "autogpt", *flags],
+        env=env or agent_env(server),
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 200),
     )
 
 
@@ -61,8 +82,7 @@ def csv_steps():
     return [
         autogpt_reply("read_file", {"filename": "data.csv"}),
         autogpt_reply("write_to_file", {"filename": "summary.txt", "text": "北京 sells most.\n"}),
-        autogpt_reply("append_to_file", {"filename": "summary.txt",
-                                         "text": "Shanghai second.\n"}),
+        autogpt_reply("append_to_file", {"filename": "summary.txt", "text": "Shanghai second.\n"}),
         autogpt_reply("list_files", {"directory": "."}),
         autogpt_reply("task_complete", {"reason": "summary written"}),
     ]

@@ -13,16 +13,27 @@ from tests.support.system import need
 CRASH = "print('partial output')\nopen('made.txt', 'w').write('x')\n1/0\n"
 
 
-def test_without_docker_python_runs_in_the_local_sandbox_and_says_so(model_server, tmp_path,
-                                                                     workspace):
+def test_without_docker_python_runs_in_the_local_sandbox_and_says_so(
+    model_server, tmp_path, workspace
+):
     need(shutil.which("bwrap") is not None, "bubblewrap is not installed")
     write_profile(tmp_path)
-    model_server.script([
-        autogpt_reply("execute_python_code", {"name": "crash.py", "code": CRASH}),
-        autogpt_reply("task_complete", {"reason": "done"}),
-    ])
-    done = run_agent(model_server, "-c", "-l", "4", "-y", env=agent_env(
-        model_server, DOCKER_HOST="unix:///nonexistent/docker.sock", EXECUTION_BACKEND="auto"))
+    model_server.script(
+        [
+            autogpt_reply("execute_python_code", {"name": "crash.py", "code": CRASH}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    done = run_agent(
+        model_server,
+        "-c",
+        "-l",
+        "4",
+        "-y",
+        env=agent_env(
+            model_server, DOCKER_HOST="unix:///nonexistent/docker.sock", EXECUTION_BACKEND="auto"
+        ),
+    )
     assert done.returncode == 0, done.stdout
     assert "Docker not reachable" in done.stdout and "local sandbox (bubblewrap)" in done.stdout
     result = model_server.requests[1].messages[-1]["content"]
@@ -38,29 +49,47 @@ def test_without_docker_python_runs_in_the_local_sandbox_and_says_so(model_serve
 
 def test_execution_off_removes_the_commands_from_the_prompt(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([
-        autogpt_reply("execute_python_file", {"filename": "x.py"}),
-        autogpt_reply("task_complete", {"reason": "done"}),
-    ])
-    done = run_agent(model_server, "-c", "-l", "4", "-y",
-                     env=agent_env(model_server, EXECUTION_BACKEND="off"))
+    model_server.script(
+        [
+            autogpt_reply("execute_python_file", {"filename": "x.py"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    done = run_agent(
+        model_server, "-c", "-l", "4", "-y", env=agent_env(model_server, EXECUTION_BACKEND="off")
+    )
     assert done.returncode == 0, done.stdout
     assert "execute_python_file" not in model_server.requests[0].messages[0]["content"]
     assert "not available" in model_server.requests[1].messages[-1]["content"]
 
 
-def test_without_bubblewrap_or_docker_code_is_refused_and_the_run_goes_on(model_server, tmp_path,
-                                                                         workspace):
+def test_without_bubblewrap_or_docker_code_is_refused_and_the_run_goes_on(
+    model_server, tmp_path, workspace
+):
     """bubblewrap hidden from PATH, Docker unreachable: no weaker sandbox is used instead."""
     write_profile(tmp_path)
-    model_server.script([
-        autogpt_reply("execute_python_code", {"name": "leak.py",
-                                              "code": "print(open('/etc/shadow').read())"}),
-        autogpt_reply("task_complete", {"reason": "done"}),
-    ])
-    done = run_agent(model_server, "-c", "-l", "4", "-y", env=agent_env(
-        model_server, DOCKER_HOST="unix:///nonexistent/docker.sock", EXECUTION_BACKEND="auto",
-        PATH=path_without(tmp_path, "bwrap")))
+    model_server.script(
+        [
+            autogpt_reply(
+                "execute_python_code",
+                {"name": "leak.py", "code": "print(open('/etc/shadow').read())"},
+            ),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    done = run_agent(
+        model_server,
+        "-c",
+        "-l",
+        "4",
+        "-y",
+        env=agent_env(
+            model_server,
+            DOCKER_HOST="unix:///nonexistent/docker.sock",
+            EXECUTION_BACKEND="auto",
+            PATH=path_without(tmp_path, "bwrap"),
+        ),
+    )
     assert done.returncode == 0, done.stdout
     assert "bubblewrap is not installed" in done.stdout
     assert "apt-get install bubblewrap" in done.stdout

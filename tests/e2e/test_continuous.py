@@ -15,7 +15,8 @@ def test_csv_session_finishes_in_continuous_mode(model_server, tmp_path, workspa
     done = run_agent(model_server, "--continuous", "-l", "10", "-y", "--gpt3only")
     assert done.returncode == 0, done.stdout + done.stderr
     assert (workspace / "summary.txt").read_text(encoding="utf-8") == (
-        "北京 sells most.\nShanghai second.\n")
+        "北京 sells most.\nShanghai second.\n"
+    )
     assert "summary written" in done.stdout
     # What the next request carried: the command's result, last.
     second = model_server.requests[1].messages
@@ -29,23 +30,29 @@ def test_csv_session_finishes_in_continuous_mode(model_server, tmp_path, workspa
 
 def test_continuous_limit_stops_with_status_3(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([autogpt_reply("list_files", {"directory": "."}),
-                         autogpt_reply("write_to_file", {"filename": "a.txt", "text": "a"})])
+    model_server.script(
+        [
+            autogpt_reply("list_files", {"directory": "."}),
+            autogpt_reply("write_to_file", {"filename": "a.txt", "text": "a"}),
+        ]
+    )
     done = run_agent(model_server, "-c", "-l", "2", "-y")
     assert done.returncode == 3
     assert "Continuous limit of 2 reached" in done.stdout
 
 
-def test_path_escapes_are_refused_reported_and_the_run_goes_on(model_server, tmp_path,
-                                                               workspace):
+def test_path_escapes_are_refused_reported_and_the_run_goes_on(model_server, tmp_path, workspace):
     write_profile(tmp_path)
     (tmp_path / "secret.txt").write_text("top secret", encoding="utf-8")
     (workspace / "link").symlink_to(tmp_path)
     attempts = ["../secret.txt", str(tmp_path / "secret.txt"), "~/secret.txt", "link/secret.txt"]
-    model_server.script([autogpt_reply("read_file", {"filename": a}) for a in attempts]
-                        + [autogpt_reply("write_to_file", {"filename": "../escaped.txt",
-                                                           "text": "x"}),
-                           autogpt_reply("task_complete", {"reason": "done"})])
+    model_server.script(
+        [autogpt_reply("read_file", {"filename": a}) for a in attempts]
+        + [
+            autogpt_reply("write_to_file", {"filename": "../escaped.txt", "text": "x"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     done = run_agent(model_server, "-c", "-l", "10", "-y")
     assert done.returncode == 0, done.stdout
     assert not (tmp_path / "escaped.txt").exists()
@@ -57,9 +64,13 @@ def test_path_escapes_are_refused_reported_and_the_run_goes_on(model_server, tmp
 
 def test_invented_command_is_reported_with_close_matches(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([autogpt_reply("write_file", {"filename": "a.txt", "text": "x"}),
-                         autogpt_reply("execute_magic", {}),
-                         autogpt_reply("task_complete", {"reason": "done"})])
+    model_server.script(
+        [
+            autogpt_reply("write_file", {"filename": "a.txt", "text": "x"}),
+            autogpt_reply("execute_magic", {}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     done = run_agent(model_server, "-c", "-l", "5", "-y")
     assert done.returncode == 0
     # write_file is an alias of write_to_file: it ran.
@@ -69,14 +80,15 @@ def test_invented_command_is_reported_with_close_matches(model_server, tmp_path,
     assert "Available commands:" in unknown
 
 
-def test_unusable_reply_gets_one_corrective_request_not_a_rerun(model_server, tmp_path,
-                                                                workspace):
+def test_unusable_reply_gets_one_corrective_request_not_a_rerun(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([
-        autogpt_reply("append_to_file", {"filename": "log.txt", "text": "once\n"}),
-        reply("I think I will do something clever next."),
-        autogpt_reply("task_complete", {"reason": "done"}),
-    ])
+    model_server.script(
+        [
+            autogpt_reply("append_to_file", {"filename": "log.txt", "text": "once\n"}),
+            reply("I think I will do something clever next."),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     done = run_agent(model_server, "-c", "-l", "5", "-y")
     assert done.returncode == 0, done.stdout
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "once\n"

@@ -19,15 +19,19 @@ def _journal(tmp_path):
 
 
 def test_tool_call_mode_runs_commands_and_sends_results_as_tool_messages(
-        model_server, tmp_path, workspace):
+    model_server, tmp_path, workspace
+):
     write_profile(tmp_path)
-    model_server.script([
-        tool_call_reply("write_to_file", {"filename": "a.txt", "text": "hello"}),
-        tool_call_reply("read_file", '{"filename": "a.txt",}'),  # malformed arguments
-        tool_call_reply("task_complete", {"reason": "done"}),
-    ])
-    done = run_agent(model_server, "-c", "-l", "5", "-y",
-                     env=agent_env(model_server, OPENAI_FUNCTIONS="true"))
+    model_server.script(
+        [
+            tool_call_reply("write_to_file", {"filename": "a.txt", "text": "hello"}),
+            tool_call_reply("read_file", '{"filename": "a.txt",}'),  # malformed arguments
+            tool_call_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    done = run_agent(
+        model_server, "-c", "-l", "5", "-y", env=agent_env(model_server, OPENAI_FUNCTIONS="true")
+    )
     assert done.returncode == 0, done.stdout
     first, second, third = model_server.requests
     assert first.body["tool_choice"] == "required"
@@ -38,13 +42,24 @@ def test_tool_call_mode_runs_commands_and_sends_results_as_tool_messages(
 
 
 def test_auto_mode_falls_back_to_json_when_the_endpoint_refuses_tools(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     server = model_server_factory(tools_supported=False)
     write_profile(tmp_path)
-    server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
-                   autogpt_reply("task_complete", {"reason": "done"})])
-    done = run_agent(server, "-c", "-l", "5", "-y",
-                     env=agent_env(server, OPENAI_FUNCTIONS="auto", FAST_TOKEN_LIMIT="16000"))
+    server.script(
+        [
+            autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    done = run_agent(
+        server,
+        "-c",
+        "-l",
+        "5",
+        "-y",
+        env=agent_env(server, OPENAI_FUNCTIONS="auto", FAST_TOKEN_LIMIT="16000"),
+    )
     assert done.returncode == 0, done.stdout
     assert server.tool_rejections == 1
     assert "does not accept tool calls" in done.stdout
@@ -53,11 +68,13 @@ def test_auto_mode_falls_back_to_json_when_the_endpoint_refuses_tools(
 
 
 def test_auto_mode_keeps_json_when_tool_schemas_would_crowd_a_4k_window(
-        model_server, tmp_path, workspace):
+    model_server, tmp_path, workspace
+):
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
-    done = run_agent(model_server, "-c", "-l", "2", "-y",
-                     env=agent_env(model_server, OPENAI_FUNCTIONS="auto"))
+    done = run_agent(
+        model_server, "-c", "-l", "2", "-y", env=agent_env(model_server, OPENAI_FUNCTIONS="auto")
+    )
     assert done.returncode == 0, done.stdout
     assert model_server.requests[0].tools is None
     assert "JSON replies" in done.stdout
@@ -66,20 +83,29 @@ def test_auto_mode_keeps_json_when_tool_schemas_would_crowd_a_4k_window(
 def _read_parts(model_server_factory, tmp_path, workspace, parts: int):
     """A continuous run reading ``parts`` 2 KB files against a 4097-token window, then done."""
     for i in range(parts):
-        (workspace / f"part{i}.txt").write_text(f"Part {i}. " + "ice cream sales " * 128,
-                                                encoding="utf-8")
-    router = Router([autogpt_reply("read_file", {"filename": f"part{i}.txt"})
-                     for i in range(parts)]
-                    + [autogpt_reply("task_complete", {"reason": "read everything"})])
+        (workspace / f"part{i}.txt").write_text(
+            f"Part {i}. " + "ice cream sales " * 128, encoding="utf-8"
+        )
+    router = Router(
+        [autogpt_reply("read_file", {"filename": f"part{i}.txt"}) for i in range(parts)]
+        + [autogpt_reply("task_complete", {"reason": "read everything"})]
+    )
     server = model_server_factory(router, context_window=4097, loop=True)
     write_profile(tmp_path)
-    done = run_agent(server, "-c", "-l", str(parts + 10), "-y", env=agent_env(
-        server, FAST_LLM_MODEL="gpt-3.5-turbo-0613", FAST_TOKEN_LIMIT="4000"))
+    done = run_agent(
+        server,
+        "-c",
+        "-l",
+        str(parts + 10),
+        "-y",
+        env=agent_env(server, FAST_LLM_MODEL="gpt-3.5-turbo-0613", FAST_TOKEN_LIMIT="4000"),
+    )
     return router, server, done
 
 
 def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     router, server, done = _read_parts(model_server_factory, tmp_path, workspace, 12)
     assert done.returncode == 0, done.stdout
     assert router.main_left == 0
@@ -96,7 +122,8 @@ def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
 
 
 def test_a_long_run_folds_the_oldest_turns_into_a_summary_only_when_needed(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     router, server, done = _read_parts(model_server_factory, tmp_path, workspace, 30)
     assert done.returncode == 0, done.stdout
     assert router.main_left == 0 and server.overflows == 0
@@ -112,12 +139,20 @@ def test_a_long_run_folds_the_oldest_turns_into_a_summary_only_when_needed(
 
 
 def test_each_request_extends_the_previous_one_and_repeats_only_the_newest_plan(
-        model_server, tmp_path, workspace):
+    model_server, tmp_path, workspace
+):
     write_profile(tmp_path)
     model_server.script(
-        [autogpt_reply("write_to_file", {"filename": f"s{i}.md", "text": f"section {i}"},
-                       plan=f"- write s{i}.md\n- then s{i + 1}.md") for i in range(4)]
-        + [autogpt_reply("task_complete", {"reason": "done"})])
+        [
+            autogpt_reply(
+                "write_to_file",
+                {"filename": f"s{i}.md", "text": f"section {i}"},
+                plan=f"- write s{i}.md\n- then s{i + 1}.md",
+            )
+            for i in range(4)
+        ]
+        + [autogpt_reply("task_complete", {"reason": "done"})]
+    )
     done = run_agent(model_server, "-c", "-l", "8", "-y")
     assert done.returncode == 0, done.stdout
     requests = model_server.requests
@@ -133,7 +168,8 @@ def test_each_request_extends_the_previous_one_and_repeats_only_the_newest_plan(
 
 
 def test_repeated_command_is_warned_in_the_next_prompt_then_stopped(
-        model_server, tmp_path, workspace):
+    model_server, tmp_path, workspace
+):
     write_profile(tmp_path)
     model_server.script([autogpt_reply("list_files", {"directory": "."})] * 5)
     done = run_agent(model_server, "-c", "-l", "10", "-y")
@@ -144,13 +180,23 @@ def test_repeated_command_is_warned_in_the_next_prompt_then_stopped(
 
 
 def test_budget_stops_before_the_request_that_would_exceed_it(
-        model_server_factory, tmp_path, workspace):
-    router = Router([autogpt_reply("write_to_file", {"filename": f"f{i}.txt", "text": "x"})
-                     for i in range(8)])
+    model_server_factory, tmp_path, workspace
+):
+    router = Router(
+        [autogpt_reply("write_to_file", {"filename": f"f{i}.txt", "text": "x"}) for i in range(8)]
+    )
     server = model_server_factory(router, loop=True)
     write_profile(tmp_path)
-    done = run_agent(server, "-c", "-l", "8", "-y", "--budget", "0.1",
-                     env=agent_env(server, FAST_LLM_MODEL="gpt-4"))
+    done = run_agent(
+        server,
+        "-c",
+        "-l",
+        "8",
+        "-y",
+        "--budget",
+        "0.1",
+        env=agent_env(server, FAST_LLM_MODEL="gpt-4"),
+    )
     assert done.returncode == 3
     assert "Budget of $0.10 reached" in done.stdout
     spent = sum(e["cost"] for e in _journal(tmp_path) if e["type"] == "request")
@@ -160,8 +206,9 @@ def test_budget_stops_before_the_request_that_would_exceed_it(
 
 def test_transient_failures_do_not_end_the_run(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([server_error(503), drop(),
-                         autogpt_reply("task_complete", {"reason": "done"})])
+    model_server.script(
+        [server_error(503), drop(), autogpt_reply("task_complete", {"reason": "done"})]
+    )
     done = run_agent(model_server, "-c", "-l", "3", "-y")
     assert done.returncode == 0, done.stdout
     assert "retry 1/6" in done.stdout and "retry 2/6" in done.stdout
@@ -194,9 +241,11 @@ def test_proxy_from_dotenv_reaches_the_model_client(model_server, tmp_path, work
 
 
 def test_a_socks5_proxy_with_a_password_from_dotenv_reaches_the_model_client(
-        model_server, tmp_path, workspace):
-    with RecordingSocksProxy(resolve={"model.test": "127.0.0.1"},
-                             credentials=("agent", "s3cret")) as proxy:
+    model_server, tmp_path, workspace
+):
+    with RecordingSocksProxy(
+        resolve={"model.test": "127.0.0.1"}, credentials=("agent", "s3cret")
+    ) as proxy:
         socks = proxy.url.replace("socks5://", "socks5://agent:s3cret@")
         done = _run_behind_proxy(model_server, tmp_path, f"ALL_PROXY={socks}")
     assert done.returncode == 0, done.stdout
@@ -206,11 +255,19 @@ def test_a_socks5_proxy_with_a_password_from_dotenv_reaches_the_model_client(
 
 
 def test_debug_prints_request_details_and_logs_bodies_without_the_key(
-        model_server, tmp_path, workspace):
+    model_server, tmp_path, workspace
+):
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
-    done = run_agent(model_server, "-c", "-l", "3", "-y", "--debug",
-                     env=agent_env(model_server, OPENAI_API_KEY="sk-secret-123456"))
+    done = run_agent(
+        model_server,
+        "-c",
+        "-l",
+        "3",
+        "-y",
+        "--debug",
+        env=agent_env(model_server, OPENAI_API_KEY="sk-secret-123456"),
+    )
     assert done.returncode == 0
     assert "request main model=gpt-3.5-turbo" in done.stdout
     body = (tmp_path / "logs" / "debug.jsonl").read_text(encoding="utf-8")
@@ -222,13 +279,25 @@ def test_debug_prints_request_details_and_logs_bodies_without_the_key(
 def test_a_local_model_with_a_2048_window_works(model_server_factory, tmp_path, workspace):
     for i in range(4):
         (workspace / f"n{i}.txt").write_text("note " * 300, encoding="utf-8")
-    router = Router([autogpt_reply("read_file", {"filename": f"n{i}.txt"}) for i in range(4)]
-                    + [autogpt_reply("task_complete", {"reason": "done"})])
+    router = Router(
+        [autogpt_reply("read_file", {"filename": f"n{i}.txt"}) for i in range(4)]
+        + [autogpt_reply("task_complete", {"reason": "done"})]
+    )
     server = model_server_factory(router, context_window=2048, loop=True)
     write_profile(tmp_path)
-    done = run_agent(server, "-c", "-l", "10", "-y", env=agent_env(
-        server, FAST_LLM_MODEL="llama-3-8b-instruct", FAST_TOKEN_LIMIT="1900",
-        OPENAI_FUNCTIONS="auto"))
+    done = run_agent(
+        server,
+        "-c",
+        "-l",
+        "10",
+        "-y",
+        env=agent_env(
+            server,
+            FAST_LLM_MODEL="llama-3-8b-instruct",
+            FAST_TOKEN_LIMIT="1900",
+            OPENAI_FUNCTIONS="auto",
+        ),
+    )
     assert done.returncode == 0, done.stdout
     assert router.main_left == 0 and server.overflows == 0
     assert all(r.tools is None for r in server.requests)
@@ -237,11 +306,13 @@ def test_a_local_model_with_a_2048_window_works(model_server_factory, tmp_path, 
 def test_a_write_cut_off_at_the_length_limit_is_not_run(model_server, tmp_path, workspace):
     write_profile(tmp_path)
     cut = autogpt_reply("write_to_file", {"filename": "r.md", "text": "half a rep"})
-    model_server.script([
-        reply(cut.text, finish_reason="length"),
-        autogpt_reply("write_to_file", {"filename": "r.md", "text": "short"}),
-        autogpt_reply("task_complete", {"reason": "done"}),
-    ])
+    model_server.script(
+        [
+            reply(cut.text, finish_reason="length"),
+            autogpt_reply("write_to_file", {"filename": "r.md", "text": "short"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     done = run_agent(model_server, "-c", "-l", "5", "-y")
     assert done.returncode == 0, done.stdout
     assert (workspace / "r.md").read_text(encoding="utf-8") == "short"
@@ -249,13 +320,16 @@ def test_a_write_cut_off_at_the_length_limit_is_not_run(model_server, tmp_path, 
 
 
 def test_a_context_overflow_shrinks_retries_once_and_is_logged_as_a_bug(
-        model_server, tmp_path, workspace):
+    model_server, tmp_path, workspace
+):
     write_profile(tmp_path)
-    model_server.script([context_length_exceeded(),
-                         autogpt_reply("task_complete", {"reason": "done"})])
+    model_server.script(
+        [context_length_exceeded(), autogpt_reply("task_complete", {"reason": "done"})]
+    )
     done = run_agent(model_server, "-c", "-l", "3", "-y")
     assert done.returncode == 0, done.stdout
     assert len(model_server.requests) == 2
     assert "shrinking the history and retrying once" in done.stdout
     assert "BUG: context length exceeded" in (tmp_path / "logs" / "error.log").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )

@@ -22,20 +22,33 @@ HUGE = "x" * 50_000
 
 
 def _json_reply(name: str, args: str) -> str:
-    return ('{"thoughts": {"text": "t", "plan": "- go"}, "command": {"name": "' + name
-            + '", "args": ' + args + "}}")
+    return (
+        '{"thoughts": {"text": "t", "plan": "- go"}, "command": {"name": "'
+        + name
+        + '", "args": '
+        + args
+        + "}}"
+    )
 
 
 HOSTILE = {
     "bare-nesting": (reply(DEEP), "nested"),
-    "nesting-in-argument": (reply(_json_reply("read_file", '{"filename": ' + DEEP + "}")),
-                            "nested"),
-    "long-command-name": (reply(_json_reply(HUGE, '{"filename": "a.txt"}')),
-                          "command name was 50,000 characters"),
-    "long-argument": (reply(_json_reply("read_file", json.dumps({"filename": HUGE}))),
-                      "'filename' of 'read_file' was 50,000 characters"),
-    "tool-call-flood": (reply(None, [("read_file", {"filename": "a.txt"})] * 5000),
-                        "5,000 tool calls"),
+    "nesting-in-argument": (
+        reply(_json_reply("read_file", '{"filename": ' + DEEP + "}")),
+        "nested",
+    ),
+    "long-command-name": (
+        reply(_json_reply(HUGE, '{"filename": "a.txt"}')),
+        "command name was 50,000 characters",
+    ),
+    "long-argument": (
+        reply(_json_reply("read_file", json.dumps({"filename": HUGE}))),
+        "'filename' of 'read_file' was 50,000 characters",
+    ),
+    "tool-call-flood": (
+        reply(None, [("read_file", {"filename": "a.txt"})] * 5000),
+        "5,000 tool calls",
+    ),
 }
 
 
@@ -53,8 +66,13 @@ def run_agent_via(server, wrapper: str) -> subprocess.CompletedProcess[str]:
     """``python -m autogpt -c -l 5 -y`` started by ``python -c wrapper`` (to measure it)."""
     return subprocess.run(
         [sys.executable, "-c", wrapper, sys.executable, "-m", "autogpt", "-c", "-l", "5", "-y"],
-        env=agent_env(server, OPENAI_TIMEOUT="600"), capture_output=True, text=True,
-        encoding="utf-8", timeout=300, check=False)
+        env=agent_env(server, OPENAI_TIMEOUT="600"),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
 
 
 def _assert_every_request_fits(server) -> None:
@@ -64,12 +82,14 @@ def _assert_every_request_fits(server) -> None:
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_hostile_reply_is_unusable_and_the_run_goes_on(model_server_factory, tmp_path,
-                                                       workspace, case):
+def test_hostile_reply_is_unusable_and_the_run_goes_on(
+    model_server_factory, tmp_path, workspace, case
+):
     write_profile(tmp_path)
     hostile, said = HOSTILE[case]
-    server = model_server_factory(hostile, hostile, hostile, _done_step(case),
-                                  context_window=WINDOW)
+    server = model_server_factory(
+        hostile, hostile, hostile, _done_step(case), context_window=WINDOW
+    )
     done = run_agent(server, "-c", "-l", "5", "-y", env=_env(server, case))
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "could not be used" in done.stdout and said in done.stdout
@@ -101,12 +121,17 @@ def test_huge_write_is_refused_and_stored_nowhere(model_server_factory, tmp_path
     agent's peak memory is what the HTTP client needs to receive the reply."""
     write_profile(tmp_path)
     big = autogpt_reply("write_to_file", {"filename": "big.txt", "text": "y" * BIG_WRITE_CHARS})
-    server = model_server_factory(big, autogpt_reply("write_to_file", {"filename": "big.txt",
-                                                                      "text": "small"}),
-                                  _done_step("json"), context_window=WINDOW)
-    wrapper = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
-               "print('rss', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
-               "sys.exit(done.returncode)")
+    server = model_server_factory(
+        big,
+        autogpt_reply("write_to_file", {"filename": "big.txt", "text": "small"}),
+        _done_step("json"),
+        context_window=WINDOW,
+    )
+    wrapper = (
+        "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+        "print('rss', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+        "sys.exit(done.returncode)"
+    )
     done = run_agent_via(server, wrapper)
     assert done.returncode == 0, done.stdout[-2000:]
     (journal,) = (tmp_path / ".autogpt" / "sessions").glob("*/journal.jsonl")

@@ -51,11 +51,13 @@ def test_y_dash_3_runs_three_commands_then_asks_again(model_server, tmp_path, wo
 
 def test_feedback_goes_to_the_model_and_no_command_runs(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([
-        autogpt_reply("write_to_file", {"filename": "english.txt", "text": "hello"}),
-        autogpt_reply("write_to_file", {"filename": "中文.txt", "text": "你好"}),
-        autogpt_reply("task_complete", {"reason": "done"}),
-    ])
+    model_server.script(
+        [
+            autogpt_reply("write_to_file", {"filename": "english.txt", "text": "hello"}),
+            autogpt_reply("write_to_file", {"filename": "中文.txt", "text": "你好"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     child = spawn_agent(model_server, "-y")
     _answer(child, "请用中文写")
     _answer(child, "y")

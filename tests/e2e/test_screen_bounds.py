@@ -11,15 +11,24 @@ from tests.support.model_script import autogpt_reply
 LONG = "很长的想法" * 4_000  # 20,000 characters: under the reply cap, so the reply is used
 
 
-def test_long_thoughts_and_plans_are_shown_shortened(model_server, tmp_path: Path,
-                                                     workspace: Path) -> None:
+def test_long_thoughts_and_plans_are_shown_shortened(
+    model_server, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     plan = "\n".join(f"- step {n}" for n in range(500))
-    model_server.script([
-        autogpt_reply("list_files", {"directory": "."}, text=LONG, reasoning=LONG, plan=plan,
-                      criticism=LONG),
-        autogpt_reply("task_complete", {"reason": "done"}),
-    ])
+    model_server.script(
+        [
+            autogpt_reply(
+                "list_files",
+                {"directory": "."},
+                text=LONG,
+                reasoning=LONG,
+                plan=plan,
+                criticism=LONG,
+            ),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     done = run_agent(model_server, "-c", "-l", "3", "-y")
     assert done.returncode == 0, done.stdout[-3000:]
     assert "Command list_files returned" in done.stdout

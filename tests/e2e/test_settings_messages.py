@@ -49,8 +49,9 @@ def test_a_workspace_that_is_a_file_is_a_usage_error(model_server, tmp_path, wor
 
 def test_an_old_memory_backend_names_the_ones_to_use(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    done = run_agent(model_server, "-c", "-l", "2", "-y",
-                     env=agent_env(model_server, MEMORY_BACKEND="redis"))
+    done = run_agent(
+        model_server, "-c", "-l", "2", "-y", env=agent_env(model_server, MEMORY_BACKEND="redis")
+    )
     assert done.returncode == 2
     (line,) = done.stdout.strip().splitlines()
     assert "MEMORY_BACKEND='redis'" in line
@@ -58,42 +59,68 @@ def test_an_old_memory_backend_names_the_ones_to_use(model_server, tmp_path, wor
     assert "MEMORY_BACKEND=postgres" in line
 
 
-def test_old_names_in_dotenv_are_explained_and_the_run_goes_on(model_server, tmp_path,
-                                                               workspace):
+def test_old_names_in_dotenv_are_explained_and_the_run_goes_on(model_server, tmp_path, workspace):
     write_profile(tmp_path)
     (tmp_path / ".env").write_text(
         "USE_AZURE=True\nIMAGE_PROVIDER=dalle\nHUGGINGFACE_API_TOKEN=hf_x\n"
-        "USE_MAC_OS_TTS=False\nEXECUTE_LOCAL_COMMANDS=False\n", encoding="utf-8")
+        "USE_MAC_OS_TTS=False\nEXECUTE_LOCAL_COMMANDS=False\n",
+        encoding="utf-8",
+    )
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     done = run_agent(model_server, "-c", "-l", "2", "-y")
     assert done.returncode == 0, _output(done)
-    assert ("USE_AZURE is not read any more: Azure OpenAI is used as an OpenAI-compatible "
-            "endpoint: set OPENAI_API_BASE=") in done.stdout
+    assert (
+        "USE_AZURE is not read any more: Azure OpenAI is used as an OpenAI-compatible "
+        "endpoint: set OPENAI_API_BASE="
+    ) in done.stdout
     assert "IMAGE_PROVIDER, HUGGINGFACE_API_TOKEN are not read any more" in done.stdout
     assert "USE_MAC_OS_TTS" not in done.stdout and "EXECUTE_LOCAL_COMMANDS" not in done.stdout
 
 
-def test_a_budget_with_a_model_of_unknown_price_is_refused_with_the_fix(model_server, tmp_path,
-                                                                        workspace):
+def test_a_budget_with_a_model_of_unknown_price_is_refused_with_the_fix(
+    model_server, tmp_path, workspace
+):
     write_profile(tmp_path)
-    done = run_agent(model_server, "-c", "-l", "2", "-y", "--budget", "0.5",
-                     env=agent_env(model_server, FAST_LLM_MODEL="llama-3-8b-instruct"))
+    done = run_agent(
+        model_server,
+        "-c",
+        "-l",
+        "2",
+        "-y",
+        "--budget",
+        "0.5",
+        env=agent_env(model_server, FAST_LLM_MODEL="llama-3-8b-instruct"),
+    )
     assert done.returncode == 2
     line = done.stdout.strip().splitlines()[-1]  # after the profile is shown
-    assert line.startswith("ERROR: --budget $0.50 cannot be enforced: the price of "
-                           "'llama-3-8b-instruct' is unknown")
+    assert line.startswith(
+        "ERROR: --budget $0.50 cannot be enforced: the price of 'llama-3-8b-instruct' is unknown"
+    )
     assert "MODEL_PRICE_INPUT and MODEL_PRICE_OUTPUT" in line
     assert model_server.requests == []
 
 
-def test_a_budget_uses_the_price_from_settings_for_an_unknown_model(model_server, tmp_path,
-                                                                    workspace):
+def test_a_budget_uses_the_price_from_settings_for_an_unknown_model(
+    model_server, tmp_path, workspace
+):
     write_profile(tmp_path)
     # About 800 tokens a request at 3 cents per 1k input: the second would pass $0.05.
     model_server.script([autogpt_reply("write_to_file", {"filename": "f.txt", "text": "x"})])
-    done = run_agent(model_server, "-c", "-l", "5", "-y", "--budget", "0.05", env=agent_env(
-        model_server, FAST_LLM_MODEL="llama-3-8b-instruct", MODEL_PRICE_INPUT="0.03",
-        MODEL_PRICE_OUTPUT="0.06"))
+    done = run_agent(
+        model_server,
+        "-c",
+        "-l",
+        "5",
+        "-y",
+        "--budget",
+        "0.05",
+        env=agent_env(
+            model_server,
+            FAST_LLM_MODEL="llama-3-8b-instruct",
+            MODEL_PRICE_INPUT="0.03",
+            MODEL_PRICE_OUTPUT="0.06",
+        ),
+    )
     assert done.returncode == 3, _output(done)
     assert "Budget of $0.05 reached" in done.stdout
     assert "price of" not in done.stdout
@@ -102,9 +129,19 @@ def test_a_budget_uses_the_price_from_settings_for_an_unknown_model(model_server
 
 def test_an_unknown_model_gets_one_warning_about_its_price(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
-                         autogpt_reply("task_complete", {"reason": "done"})])
-    done = run_agent(model_server, "-c", "-l", "3", "-y",
-                     env=agent_env(model_server, FAST_LLM_MODEL="llama-3-8b-instruct"))
+    model_server.script(
+        [
+            autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    done = run_agent(
+        model_server,
+        "-c",
+        "-l",
+        "3",
+        "-y",
+        env=agent_env(model_server, FAST_LLM_MODEL="llama-3-8b-instruct"),
+    )
     assert done.returncode == 0, _output(done)
     assert done.stdout.count("The price of 'llama-3-8b-instruct' is unknown") == 1

@@ -11,16 +11,17 @@ from tests.e2e.harness import run_agent, write_profile
 from tests.support.model_script import autogpt_reply
 
 
-def test_fifo_in_the_workspace_is_refused_and_the_run_finishes(model_server, tmp_path,
-                                                               workspace):
+def test_fifo_in_the_workspace_is_refused_and_the_run_finishes(model_server, tmp_path, workspace):
     write_profile(tmp_path)
     os.mkfifo(workspace / "pipe")
-    model_server.script([
-        autogpt_reply("read_file", {"filename": "pipe"}),
-        autogpt_reply("append_to_file", {"filename": "pipe", "text": "x"}),
-        autogpt_reply("write_to_file", {"filename": "pipe", "text": "x"}),
-        autogpt_reply("task_complete", {"reason": "done"}),
-    ])
+    model_server.script(
+        [
+            autogpt_reply("read_file", {"filename": "pipe"}),
+            autogpt_reply("append_to_file", {"filename": "pipe", "text": "x"}),
+            autogpt_reply("write_to_file", {"filename": "pipe", "text": "x"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     done = run_agent(model_server, "-c", "-l", "5", "-y", timeout=60)
     assert done.returncode == 0, done.stdout[-2000:]
     for request in model_server.requests[1:4]:

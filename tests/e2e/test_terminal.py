@@ -31,7 +31,8 @@ def _finish(child) -> int:
 
 
 def test_setup_prompts_edit_chinese_with_backspace_and_arrows_and_recall_history(
-        model_server, tmp_path, workspace):
+    model_server, tmp_path, workspace
+):
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     child = spawn_agent(model_server)
     child.expect("AI Name:")
@@ -55,8 +56,12 @@ def test_setup_prompts_edit_chinese_with_backspace_and_arrows_and_recall_history
 
 def test_a_plain_y_shows_the_authorised_line(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
-                         autogpt_reply("task_complete", {"reason": "done"})])
+    model_server.script(
+        [
+            autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     child = spawn_agent(model_server, "-y")
     child.expect("Input:")
     child.sendline("y")
@@ -69,8 +74,12 @@ def test_a_plain_y_shows_the_authorised_line(model_server, tmp_path, workspace):
 
 def test_feedback_is_acknowledged_on_screen(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
-                         autogpt_reply("task_complete", {"reason": "done"})])
+    model_server.script(
+        [
+            autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
     child = spawn_agent(model_server, "-y")
     child.expect("Input:")
     child.sendline("请用中文写")
@@ -95,11 +104,23 @@ def test_ctrl_d_at_a_prompt_ends_on_a_new_line(model_server, tmp_path, workspace
 def test_a_slow_command_shows_a_spinner_with_elapsed_seconds(model_server, tmp_path, workspace):
     need(shutil.which("bwrap") is not None, "bubblewrap is not installed")
     write_profile(tmp_path)
-    model_server.script([autogpt_reply("execute_shell", {"command_line": "sleep 3"}),
-                         autogpt_reply("task_complete", {"reason": "done"})])
-    child = spawn_agent(model_server, "-y", env=agent_env(
-        model_server, EXECUTE_LOCAL_COMMANDS="True", SHELL_ALLOWLIST="sleep",
-        EXECUTION_BACKEND="local", TERM="xterm"))
+    model_server.script(
+        [
+            autogpt_reply("execute_shell", {"command_line": "sleep 3"}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    child = spawn_agent(
+        model_server,
+        "-y",
+        env=agent_env(
+            model_server,
+            EXECUTE_LOCAL_COMMANDS="True",
+            SHELL_ALLOWLIST="sleep",
+            EXECUTION_BACKEND="local",
+            TERM="xterm",
+        ),
+    )
     child.expect("Input:")
     child.sendline("y")
     child.expect(r"Running execute_shell\.\.\. \(2 s\)")
@@ -109,8 +130,7 @@ def test_a_slow_command_shows_a_spinner_with_elapsed_seconds(model_server, tmp_p
     assert _finish(child) == 0
 
 
-def test_a_slow_model_reply_shows_a_spinner_with_elapsed_seconds(model_server, tmp_path,
-                                                                 workspace):
+def test_a_slow_model_reply_shows_a_spinner_with_elapsed_seconds(model_server, tmp_path, workspace):
     write_profile(tmp_path)
     model_server.script([delay(3, then=autogpt_reply("task_complete", {"reason": "done"}))])
     child = spawn_agent(model_server, "-y", env=agent_env(model_server, TERM="xterm"))
@@ -127,7 +147,8 @@ def _keyless_env(server, **extra: str) -> dict[str, str]:
 
 
 def test_the_key_prompt_hides_the_key_asks_again_after_a_401_and_saves_a_working_key(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     server = model_server_factory(api_key="sk-right-4f2a")
     server.script([autogpt_reply("task_complete", {"reason": "done"})])
     write_profile(tmp_path)
@@ -151,8 +172,7 @@ def test_the_key_prompt_hides_the_key_asks_again_after_a_401_and_saves_a_working
     assert sent[-2:] == ["Bearer sk-wrong-77c1", "Bearer sk-right-4f2a"]
 
 
-def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tmp_path,
-                                                                               workspace):
+def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tmp_path, workspace):
     """The default endpoint (api.openai.com) is made unreachable by a proxy on a closed local
     port, so nothing leaves the machine."""
     write_profile(tmp_path)
@@ -161,8 +181,9 @@ def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tm
     child.expect("No OPENAI_API_KEY is set")
     child.expect("OPENAI_API_KEY:")
     child.sendline("sk-offline-9d3e")
-    child.expect("The key could not be checked: The model at https://api.openai.com/v1 could "
-                 "not be reached")
+    child.expect(
+        "The key could not be checked: The model at https://api.openai.com/v1 could not be reached"
+    )
     child.expect(r"Save it to \.env anyway\?")
     shown = child.before
     child.sendline("y")
@@ -173,14 +194,16 @@ def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tm
 
 
 def test_slow_embeddings_after_feedback_show_a_spinner_with_elapsed_seconds(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     server = model_server_factory(
         autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
         autogpt_reply("write_to_file", {"filename": "b.txt", "text": "y"}),
-        autogpt_reply("task_complete", {"reason": "done"}), embedding_delay=3)
+        autogpt_reply("task_complete", {"reason": "done"}),
+        embedding_delay=3,
+    )
     write_profile(tmp_path)
-    child = spawn_agent(server, "-y", env=agent_env(server, MEMORY_BACKEND="local",
-                                                    TERM="xterm"))
+    child = spawn_agent(server, "-y", env=agent_env(server, MEMORY_BACKEND="local", TERM="xterm"))
     child.logfile_read = screen = io.StringIO()
     child.expect("Input:")
     child.sendline("y")
@@ -198,13 +221,17 @@ def test_slow_embeddings_after_feedback_show_a_spinner_with_elapsed_seconds(
     assert "cursor position requests" not in screen.getvalue()  # prompts wait for no reply
 
 
-def test_a_slow_summary_shows_a_spinner_with_elapsed_seconds(model_server_factory, tmp_path,
-                                                             workspace):
+def test_a_slow_summary_shows_a_spinner_with_elapsed_seconds(
+    model_server_factory, tmp_path, workspace
+):
     for i in range(3):
-        (workspace / f"part{i}.txt").write_text(f"Part {i}. " + "ice cream sales " * 128,
-                                                encoding="utf-8")
-    router = Router([autogpt_reply("read_file", {"filename": f"part{i}.txt"}) for i in range(3)]
-                    + [autogpt_reply("task_complete", {"reason": "read everything"})])
+        (workspace / f"part{i}.txt").write_text(
+            f"Part {i}. " + "ice cream sales " * 128, encoding="utf-8"
+        )
+    router = Router(
+        [autogpt_reply("read_file", {"filename": f"part{i}.txt"}) for i in range(3)]
+        + [autogpt_reply("task_complete", {"reason": "read everything"})]
+    )
 
     def slow_summaries(record):
         step = router(record)
@@ -213,15 +240,24 @@ def test_a_slow_summary_shows_a_spinner_with_elapsed_seconds(model_server_factor
     slow_summaries.__name__ = "slow_summaries"
     server = model_server_factory(slow_summaries, context_window=4097, loop=True)
     write_profile(tmp_path)
-    child = spawn_agent(server, "-c", "-l", "10", "-y", env=agent_env(
-        server, FAST_LLM_MODEL="gpt-3.5-turbo-0613", FAST_TOKEN_LIMIT="1500", TERM="xterm"))
+    child = spawn_agent(
+        server,
+        "-c",
+        "-l",
+        "10",
+        "-y",
+        env=agent_env(
+            server, FAST_LLM_MODEL="gpt-3.5-turbo-0613", FAST_TOKEN_LIMIT="1500", TERM="xterm"
+        ),
+    )
     child.expect(r"Summarising older history\.\.\. \(2 s\)")
     assert _finish(child) == 0
     assert router.summaries >= 1 and router.main_left == 0
 
 
-def test_empty_name_and_role_at_the_prompts_show_the_defaults_used(model_server, tmp_path,
-                                                                  workspace):
+def test_empty_name_and_role_at_the_prompts_show_the_defaults_used(
+    model_server, tmp_path, workspace
+):
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     child = spawn_agent(model_server)
     child.expect("AI Name:")

@@ -25,8 +25,13 @@ def _append(i: int):
 
 
 def _spawn(server, **env: str):
-    return subprocess.Popen([sys.executable, "-m", "autogpt", *LIMIT], env=agent_env(server, **env),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "autogpt", *LIMIT],
+        env=agent_env(server, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _killer(proc_box: dict, then):
@@ -34,6 +39,7 @@ def _killer(proc_box: dict, then):
         proc_box["killed_request"] = record.messages
         os.kill(proc_box["proc"].pid, signal.SIGKILL)
         return then
+
     return step
 
 
@@ -52,16 +58,17 @@ def _wait(proc) -> None:
 
 
 def test_killed_before_the_command_resumes_with_the_same_request(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     write_profile(tmp_path)
     box: dict = {}
-    first = model_server_factory(*[_append(i) for i in (1, 2, 3)],
-                                 _killer(box, _append(4)))
+    first = model_server_factory(*[_append(i) for i in (1, 2, 3)], _killer(box, _append(4)))
     box["proc"] = _spawn(first)
     _wait(box["proc"])
     assert box["proc"].returncode == -signal.SIGKILL
-    second = model_server_factory(*[_append(i) for i in range(4, 8)],
-                                  autogpt_reply("task_complete", {"reason": "done"}))
+    second = model_server_factory(
+        *[_append(i) for i in range(4, 8)], autogpt_reply("task_complete", {"reason": "done"})
+    )
     done = run_agent(second, "--resume", env=agent_env(second))
     assert done.returncode == 0, done.stdout
     assert second.requests[0].messages == box["killed_request"]
@@ -70,11 +77,13 @@ def test_killed_before_the_command_resumes_with_the_same_request(
 
 
 def test_killed_during_the_command_tells_the_model_and_does_not_rerun_it(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     write_profile(tmp_path)
     sleeper = {"name": "sleep.py", "code": "import time\ntime.sleep(60)\n"}
-    first = model_server_factory(*[_append(i) for i in (1, 2, 3)],
-                                 autogpt_reply("execute_python_code", sleeper))
+    first = model_server_factory(
+        *[_append(i) for i in (1, 2, 3)], autogpt_reply("execute_python_code", sleeper)
+    )
     proc = _spawn(first, EXECUTION_BACKEND="local")
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -84,21 +93,22 @@ def test_killed_during_the_command_tells_the_model_and_does_not_rerun_it(
     time.sleep(0.2)
     proc.kill()
     _wait(proc)
-    second = model_server_factory(_append(4),
-                                  autogpt_reply("task_complete", {"reason": "done"}))
+    second = model_server_factory(_append(4), autogpt_reply("task_complete", {"reason": "done"}))
     done = run_agent(second, "--resume", env=agent_env(second))
     assert done.returncode == 0, done.stdout
     told = second.requests[0].messages[-1]["content"]
     assert "Command execute_python_code was interrupted" in told
     assert "interrupted" in done.stdout
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "".join(
-        f"step {i}\n" for i in range(1, 5))
+        f"step {i}\n" for i in range(1, 5)
+    )
 
 
 def _journal_has_start(tmp_path, cycle: int) -> bool:
     try:
-        return any(e.get("type") == "command_start" and e.get("cycle") == cycle
-                   for e in _events(tmp_path))
+        return any(
+            e.get("type") == "command_start" and e.get("cycle") == cycle for e in _events(tmp_path)
+        )
     except (ValueError, OSError):
         return False
 
@@ -109,13 +119,15 @@ def test_killed_after_the_command_repeats_nothing(model_server_factory, tmp_path
     first = model_server_factory(*[_append(i) for i in (1, 2, 3, 4)], _killer(box, _append(5)))
     box["proc"] = _spawn(first)
     _wait(box["proc"])
-    second = model_server_factory(*[_append(i) for i in range(5, 8)],
-                                  autogpt_reply("task_complete", {"reason": "done"}))
+    second = model_server_factory(
+        *[_append(i) for i in range(5, 8)], autogpt_reply("task_complete", {"reason": "done"})
+    )
     done = run_agent(second, "--resume", env=agent_env(second))
     assert done.returncode == 0, done.stdout
     assert second.requests[0].messages == box["killed_request"]
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "".join(
-        f"step {i}\n" for i in range(1, 8))
+        f"step {i}\n" for i in range(1, 8)
+    )
 
 
 def test_resuming_a_finished_session_says_so_and_exits_0(model_server, tmp_path, workspace):
@@ -127,8 +139,9 @@ def test_resuming_a_finished_session_says_so_and_exits_0(model_server, tmp_path,
     assert "already finished" in again.stdout
 
 
-def test_torn_last_line_loads_up_to_the_last_whole_record(model_server_factory, tmp_path,
-                                                         workspace):
+def test_torn_last_line_loads_up_to_the_last_whole_record(
+    model_server_factory, tmp_path, workspace
+):
     write_profile(tmp_path)
     first = model_server_factory(_append(1), _append(2))
     assert run_agent(first, "-c", "-l", "2", "-y").returncode == 3
@@ -153,8 +166,9 @@ def test_list_sessions_shows_goals_cycles_status_and_cost(model_server, tmp_path
 
 def test_the_api_key_never_reaches_the_journal(model_server, tmp_path, workspace):
     write_profile(tmp_path)
-    model_server.script([autogpt_reply("write_to_file", {"filename": "k.txt",
-                                                         "text": "sk-secret-abcdef"})])
+    model_server.script(
+        [autogpt_reply("write_to_file", {"filename": "k.txt", "text": "sk-secret-abcdef"})]
+    )
     env = agent_env(model_server, OPENAI_API_KEY="sk-secret-abcdef")
     run_agent(model_server, "-c", "-l", "1", "-y", env=env)
     folder = _journal(tmp_path).parent

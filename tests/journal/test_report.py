@@ -17,12 +17,14 @@ def _report(tmp_path) -> str:
 def test_finished_report_lists_goals_commands_files_and_cost(model_server, tmp_path, workspace):
     write_profile(tmp_path)
     (workspace / "old.txt").write_text("old", encoding="utf-8")
-    model_server.script([
-        autogpt_reply("write_to_file", {"filename": "报告.md", "text": "冰淇淋"}),
-        autogpt_reply("delete_file", {"filename": "old.txt"}),
-        autogpt_reply("read_file", {"filename": "missing.txt"}),
-        autogpt_reply("task_complete", {"reason": "report written"}),
-    ])
+    model_server.script(
+        [
+            autogpt_reply("write_to_file", {"filename": "报告.md", "text": "冰淇淋"}),
+            autogpt_reply("delete_file", {"filename": "old.txt"}),
+            autogpt_reply("read_file", {"filename": "missing.txt"}),
+            autogpt_reply("task_complete", {"reason": "report written"}),
+        ]
+    )
     done = run_agent(model_server, "-c", "-l", "5", "-y")
     assert done.returncode == 0
     report = _report(tmp_path)
@@ -37,13 +39,17 @@ def test_finished_report_lists_goals_commands_files_and_cost(model_server, tmp_p
     assert "report.md" in done.stdout
 
 
-@pytest.mark.parametrize(("steps", "flags", "outcome"), [
-    ([autogpt_reply("list_files", {})], ["-l", "1"], "- limit: Continuous limit of 1 reached"),
-    ([autogpt_reply("list_files", {})] * 5, ["-l", "9"], "- stuck: stuck: the same command"),
-    ([server_error(503)] * 7, ["-l", "9"], "- model_unavailable: The model at"),
-])
-def test_unfinished_reports_say_why_and_how_to_resume(model_server, tmp_path, workspace, steps,
-                                                      flags, outcome):
+@pytest.mark.parametrize(
+    ("steps", "flags", "outcome"),
+    [
+        ([autogpt_reply("list_files", {})], ["-l", "1"], "- limit: Continuous limit of 1 reached"),
+        ([autogpt_reply("list_files", {})] * 5, ["-l", "9"], "- stuck: stuck: the same command"),
+        ([server_error(503)] * 7, ["-l", "9"], "- model_unavailable: The model at"),
+    ],
+)
+def test_unfinished_reports_say_why_and_how_to_resume(
+    model_server, tmp_path, workspace, steps, flags, outcome
+):
     write_profile(tmp_path)
     model_server.script(steps)
     done = run_agent(model_server, "-c", *flags, "-y", timeout=120)

@@ -17,7 +17,8 @@ def _steps(workspace) -> str:
 
 
 def test_resume_alone_goes_on_in_continuous_mode_for_the_same_window(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     write_profile(tmp_path)
     first = model_server_factory(_append(1), _append(2))
     assert run_agent(first, "-c", "-l", "2", "-y").returncode == 3

@@ -23,8 +23,17 @@ def _run(cmd: list[str] | str, server, cwd: Path, **extra: str) -> subprocess.Co
     env = agent_env(server, PATH=BARE_PATH, **extra)
     env.pop("AUTOGPT_LAUNCHER", None)
     env.update(extra)
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
-                          encoding="utf-8", timeout=90, check=False, shell=isinstance(cmd, str))
+    return subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=90,
+        check=False,
+        shell=isinstance(cmd, str),
+    )
 
 
 def _stop_at_limit_then_resume(cmd: list[str], factory, tmp_path: Path, **extra: str) -> str:
@@ -43,10 +52,10 @@ def _stop_at_limit_then_resume(cmd: list[str], factory, tmp_path: Path, **extra:
     return hint
 
 
-def test_hint_after_python_dash_m_names_the_same_python(model_server_factory, tmp_path,
-                                                        workspace):
-    hint = _stop_at_limit_then_resume([sys.executable, "-m", "autogpt"], model_server_factory,
-                                      tmp_path)
+def test_hint_after_python_dash_m_names_the_same_python(model_server_factory, tmp_path, workspace):
+    hint = _stop_at_limit_then_resume(
+        [sys.executable, "-m", "autogpt"], model_server_factory, tmp_path
+    )
     assert hint.startswith(f"{sys.executable} -m autogpt --resume ")
 
 
@@ -64,11 +73,16 @@ def test_hint_after_run_sh_names_run_sh(model_server_factory, tmp_path, workspac
         shutil.copy(ROOT / name, tmp_path / name)
     venv_bin = tmp_path / ".venv" / "bin"
     venv_bin.mkdir(parents=True)
-    (venv_bin / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n',
-                                     encoding="utf-8")
+    (venv_bin / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
     os.chmod(venv_bin / "python", 0o755)
-    stamp = subprocess.run("cat pyproject.toml requirements.txt | cksum | cut -d' ' -f1",
-                           shell=True, cwd=tmp_path, capture_output=True, text=True, check=True)
+    stamp = subprocess.run(
+        "cat pyproject.toml requirements.txt | cksum | cut -d' ' -f1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     (tmp_path / ".venv" / ".autogpt-installed").write_text(stamp.stdout, encoding="utf-8")
     (tmp_path / ".env").write_text("", encoding="utf-8")
     hint = _stop_at_limit_then_resume(["./run.sh"], model_server_factory, tmp_path)

@@ -17,35 +17,54 @@ HUGE = "x" * 60_000
 
 
 def _flood(n: int) -> list[dict]:
-    return [{"id": f"call_{i}", "type": "function",
-             "function": {"name": "read_file", "arguments": '{"filename": "a.txt"}'}}
-            for i in range(n)]
+    return [
+        {
+            "id": f"call_{i}",
+            "type": "function",
+            "function": {"name": "read_file", "arguments": '{"filename": "a.txt"}'},
+        }
+        for i in range(n)
+    ]
 
 
 OVERSIZE = {
-    "long-reply": [{"role": "assistant", "content": HUGE},
-                   {"role": "user", "content": "Your reply could not be used: no JSON"}],
-    "long-plan": [{"role": "assistant", "content": json.dumps(
-        {"thoughts": {"text": "t", "plan": "- " + HUGE},
-         "command": {"name": "list_files", "args": {"directory": "."}}})},
-        {"role": "user", "content": "Command list_files returned: No files in '.'."}],
-    "tool-call-flood": [{"role": "assistant", "content": "", "tool_calls": _flood(3000)},
-                        *({"role": "tool", "tool_call_id": f"call_{i}", "content": "Not run"}
-                          for i in range(3000))],
+    "long-reply": [
+        {"role": "assistant", "content": HUGE},
+        {"role": "user", "content": "Your reply could not be used: no JSON"},
+    ],
+    "long-plan": [
+        {
+            "role": "assistant",
+            "content": json.dumps(
+                {
+                    "thoughts": {"text": "t", "plan": "- " + HUGE},
+                    "command": {"name": "list_files", "args": {"directory": "."}},
+                }
+            ),
+        },
+        {"role": "user", "content": "Command list_files returned: No files in '.'."},
+    ],
+    "tool-call-flood": [
+        {"role": "assistant", "content": "", "tool_calls": _flood(3000)},
+        *({"role": "tool", "tool_call_id": f"call_{i}", "content": "Not run"} for i in range(3000)),
+    ],
 }
 
 
 @pytest.mark.parametrize("case", list(OVERSIZE))
 def test_session_with_an_oversize_turn_resumes_within_the_window(
-        model_server_factory, tmp_path, workspace, case):
+    model_server_factory, tmp_path, workspace, case
+):
     write_profile(tmp_path)
-    first = model_server_factory(autogpt_reply("list_files", {"directory": "."}),
-                                 context_window=WINDOW)
+    first = model_server_factory(
+        autogpt_reply("list_files", {"directory": "."}), context_window=WINDOW
+    )
     assert run_agent(first, "-c", "-l", "1", "-y").returncode == 3
     (journal,) = (tmp_path / ".autogpt" / "sessions").glob("*/journal.jsonl")
     with open(journal, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"type": "unusable", "cycle": 2, "messages": OVERSIZE[case]})
-                     + "\n")
+        handle.write(
+            json.dumps({"type": "unusable", "cycle": 2, "messages": OVERSIZE[case]}) + "\n"
+        )
     router = Router([autogpt_reply("task_complete", {"reason": "done"})])
     second = model_server_factory(router, context_window=WINDOW, loop=True)
     done = run_agent(second, "--resume", "-l", "5", env=agent_env(second))

@@ -28,9 +28,14 @@ def _append(i: int):
 
 
 def _spawn(server, stdout=subprocess.PIPE, **extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "autogpt", *FLAGS],
-                            env=agent_env(server, **extra),
-                            stdout=stdout, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "autogpt", *FLAGS],
+        env=agent_env(server, **extra),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def _session(tmp_path: Path) -> Path:
@@ -45,8 +50,9 @@ def _events(tmp_path: Path) -> list[dict]:
 
 def _command_started(tmp_path: Path, cycle: int) -> bool:
     try:
-        return any(e["type"] == "command_start" and e.get("cycle") == cycle
-                   for e in _events(tmp_path))
+        return any(
+            e["type"] == "command_start" and e.get("cycle") == cycle for e in _events(tmp_path)
+        )
     except (OSError, ValueError):
         return False
 
@@ -61,7 +67,8 @@ def _assert_saved(tmp_path: Path, status: str, exit_code: int) -> None:
 
 
 def test_sigterm_while_a_command_runs_saves_reports_and_exits_143(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     write_profile(tmp_path)
     sleeper = {"name": "sleep.py", "code": "import time\ntime.sleep(60)\n"}
     first = model_server_factory(_append(1), autogpt_reply("execute_python_code", sleeper))
@@ -79,14 +86,16 @@ def test_sigterm_while_a_command_runs_saves_reports_and_exits_143(
     second = model_server_factory(_append(2), autogpt_reply("task_complete", {"reason": "done"}))
     done = run_agent(second, "--resume", env=agent_env(second, EXECUTION_BACKEND="local"))
     assert done.returncode == 0, done.stdout
-    assert ("Command execute_python_code was interrupted"
-            in second.requests[0].messages[-1]["content"])
+    assert (
+        "Command execute_python_code was interrupted" in second.requests[0].messages[-1]["content"]
+    )
     assert "it stops after 8 more cycles" in done.stdout  # the rest of its window of 10
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\n"
 
 
 def test_sighup_during_a_model_request_saves_reports_and_exits_129(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     write_profile(tmp_path)
     box: dict = {}
 
@@ -118,7 +127,7 @@ def test_closing_the_terminal_at_the_prompt_saves_as_hangup(model_server, tmp_pa
     child = spawn_agent(model_server, "-y")
     child.expect("Input:")
     os.close(child.child_fd)  # what closing the terminal window does (pexpect.close would
-    child.child_fd = -1       # also send SIGINT)
+    child.child_fd = -1  # also send SIGINT)
     _, status = os.waitpid(child.pid, 0)
     child.terminated = True
     assert os.waitstatus_to_exitcode(status) == 129
@@ -135,8 +144,9 @@ def _pipe_into(reader: list[str], server) -> tuple[subprocess.Popen, subprocess.
     return proc, head
 
 
-def _assert_closed_quietly(proc: subprocess.Popen, tmp_path: Path, *,
-                           maybe_before_start: bool = False) -> None:
+def _assert_closed_quietly(
+    proc: subprocess.Popen, tmp_path: Path, *, maybe_before_start: bool = False
+) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 141, err
     for word in ("Traceback", "Exception ignored", "BrokenPipeError"):
@@ -149,7 +159,8 @@ def _assert_closed_quietly(proc: subprocess.Popen, tmp_path: Path, *,
 
 
 def test_stdout_closed_mid_run_stops_cleanly_without_a_traceback(
-        model_server_factory, tmp_path, workspace):
+    model_server_factory, tmp_path, workspace
+):
     """``autogpt ... | grep -m1 returned:``: grep exits at the first command's result, before
     the second reply is printed, so that print meets a closed pipe; the second command does not
     run."""
@@ -205,8 +216,13 @@ def test_under_nohup_a_hang_up_is_ignored(model_server_factory, tmp_path, worksp
 
     server = model_server_factory(_append(1), hang_up)
     box["proc"] = proc = subprocess.Popen(
-        ["nohup", sys.executable, "-m", "autogpt", *FLAGS], env=agent_env(server),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        ["nohup", sys.executable, "-m", "autogpt", *FLAGS],
+        env=agent_env(server),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, out + err
     assert "Finished: done" in out

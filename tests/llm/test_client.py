@@ -19,13 +19,19 @@ from tests.support.openai_errors import (
 )
 from tests.support.proxy_server import RecordingProxy
 
-HELLO = ChatRequest(model="gpt-3.5-turbo", messages=[{"role": "user", "content": "hi"}],
-                    max_tokens=50)
+HELLO = ChatRequest(
+    model="gpt-3.5-turbo", messages=[{"role": "user", "content": "hi"}], max_tokens=50
+)
 
 
 def client_for(base_url: str, waits: list | None = None, **settings) -> OpenAIModelClient:
-    values = {"openai_api_key": "sk-test", "openai_api_base": base_url,
-              "openai_retry_max_wait": 0.05, "openai_max_retries": 3, **settings}
+    values = {
+        "openai_api_key": "sk-test",
+        "openai_api_base": base_url,
+        "openai_retry_max_wait": 0.05,
+        "openai_max_retries": 3,
+        **settings,
+    }
 
     def on_wait(attempt, total, seconds, failure):
         if waits is not None:
@@ -39,12 +45,21 @@ def test_reply_text_tool_calls_and_usage_come_back(model_server):
     answer = client_for(model_server.base_url).complete(HELLO)
     assert answer.text == "thinking"
     assert [(c.name, c.arguments) for c in answer.tool_calls] == [
-        ("read_file", '{"filename": "a.txt"}')]
+        ("read_file", '{"filename": "a.txt"}')
+    ]
     assert answer.usage.prompt_tokens == model_server.requests[0].prompt_tokens
 
 
-@pytest.mark.parametrize("failure", [drop, lambda: server_error(500), lambda: server_error(502),
-                                     lambda: server_error(503), lambda: server_error(504)])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        drop,
+        lambda: server_error(500),
+        lambda: server_error(502),
+        lambda: server_error(503),
+        lambda: server_error(504),
+    ],
+)
 def test_transient_failures_are_retried_and_the_waits_shown(model_server, failure):
     model_server.add(failure(), failure(), reply("ok"))
     waits: list = []
@@ -108,14 +123,20 @@ def test_context_length_exceeded_is_raised_for_the_cycle_to_shrink(model_server)
         client_for(model_server.base_url).complete(HELLO)
 
 
-
-
 def test_endpoint_refusing_tools_raises_tools_rejected(model_server_factory):
     server = model_server_factory(tools_supported=False)
-    request = ChatRequest(model="m", messages=[{"role": "user", "content": "hi"}], max_tokens=20,
-                          tools=[{"type": "function", "function": {
-                              "name": "f", "parameters": {"type": "object", "properties": {}}}}],
-                          tool_choice="auto")
+    request = ChatRequest(
+        model="m",
+        messages=[{"role": "user", "content": "hi"}],
+        max_tokens=20,
+        tools=[
+            {
+                "type": "function",
+                "function": {"name": "f", "parameters": {"type": "object", "properties": {}}},
+            }
+        ],
+        tool_choice="auto",
+    )
     with pytest.raises(ToolsRejected):
         client_for(server.base_url).complete(request)
     assert server.tool_rejections == 1
@@ -137,8 +158,9 @@ def test_refused_proxy_is_named_in_one_clear_message(env):
     env.delenv("NO_PROXY")
     env.delenv("no_proxy")
     env.setenv("HTTP_PROXY", "http://user:pw@127.0.0.1:9")
-    client = client_for("http://model.test:1234/v1", openai_max_retries=1,
-                        http_proxy="http://user:pw@127.0.0.1:9")
+    client = client_for(
+        "http://model.test:1234/v1", openai_max_retries=1, http_proxy="http://user:pw@127.0.0.1:9"
+    )
     with pytest.raises(ModelUnavailable) as info:
         client.complete(HELLO)
     assert "through proxy http://user:***@127.0.0.1:9" in info.value.message

@@ -9,16 +9,27 @@ def test_counting_is_more_conservative_than_the_cookbook():
     import tiktoken
 
     enc = tiktoken.get_encoding("cl100k_base")
-    messages = [{"role": "system", "content": "You are 市场规划经理."},
-                {"role": "user", "content": "Determine which next command to use"}]
-    cookbook = sum(3 + len(enc.encode(m["role"])) + len(enc.encode(m["content"]))
-                   for m in messages) + 3
+    messages = [
+        {"role": "system", "content": "You are 市场规划经理."},
+        {"role": "user", "content": "Determine which next command to use"},
+    ]
+    cookbook = (
+        sum(3 + len(enc.encode(m["role"])) + len(enc.encode(m["content"])) for m in messages) + 3
+    )
     assert TokenCounter("cl100k_base").messages(messages) >= cookbook + len(messages)
 
 
 def test_tool_schemas_are_counted_with_a_margin():
-    tools = [{"type": "function", "function": {"name": "read_file", "description": "Read.",
-                                               "parameters": {"type": "object"}}}]
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "read_file",
+                "description": "Read.",
+                "parameters": {"type": "object"},
+            },
+        }
+    ]
     import json
 
     import tiktoken
@@ -34,10 +45,20 @@ def test_without_rank_files_a_conservative_estimator_is_used(tmp_path):
         "from autogpt.llm.tokens import TokenCounter, encoder\n"
         "print(type(encoder('cl100k_base')).__name__, TokenCounter('cl100k_base').text({!r}))"
     ).format(str(tmp_path), "冰淇淋市场 ice cream market " * 10)
-    env = {"PATH": "", "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
-           "NO_PROXY": ""}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, timeout=60, check=True).stdout.split()
+    env = {
+        "PATH": "",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "NO_PROXY": "",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    ).stdout.split()
     assert out[0] == "_Estimator"
     import tiktoken
 

@@ -131,6 +131,5 @@ def test_the_cache_keeps_only_the_newest_entries(
     again = make_embedder()
     again.embed_one("note number 4")  # still cached
     again.embed_one("note number 0")  # dropped: asked again
-    assert [r.body["input"] for r in embedding_server.embedding_requests][-1] == [
-        "note number 0"]
+    assert [r.body["input"] for r in embedding_server.embedding_requests][-1] == ["note number 0"]
     assert len(embedding_server.embedding_requests) == 6

@@ -6,13 +6,24 @@ COUNTER = TokenCounter("cl100k_base")
 
 
 def turn(i: int, size: int = 400) -> Turn:
-    return Turn([{"role": "assistant", "content": f'{{"command": {{"name": "read_file{i}"}}}}'},
-                 {"role": "user", "content": f"Command read_file returned: {'word ' * size}"}], i)
+    return Turn(
+        [
+            {"role": "assistant", "content": f'{{"command": {{"name": "read_file{i}"}}}}'},
+            {"role": "user", "content": f"Command read_file returned: {'word ' * size}"},
+        ],
+        i,
+    )
 
 
 def test_everything_fits_no_drop_and_the_result_comes_last():
-    f = fit(system="sys", summary=None, turns=[turn(1, 10)], tail="next?",
-            budget=Budget(4000, 1000), counter=COUNTER)
+    f = fit(
+        system="sys",
+        summary=None,
+        turns=[turn(1, 10)],
+        tail="next?",
+        budget=Budget(4000, 1000),
+        counter=COUNTER,
+    )
     assert f.drop == 0
     assert [m["role"] for m in f.messages] == ["system", "user", "assistant", "user"]
     assert f.messages[-1]["content"].startswith("Command read_file returned")
@@ -21,19 +32,31 @@ def test_everything_fits_no_drop_and_the_result_comes_last():
 
 def test_overflowing_history_drops_oldest_turns_down_to_the_target_share():
     turns = [turn(i) for i in range(10)]
-    f = fit(system="sys", summary=None, turns=turns, tail="next?", budget=Budget(4000, 1000),
-            counter=COUNTER)
+    f = fit(
+        system="sys",
+        summary=None,
+        turns=turns,
+        tail="next?",
+        budget=Budget(4000, 1000),
+        counter=COUNTER,
+    )
     assert f.drop > 0
-    kept = sum(t.tokens(COUNTER) for t in turns[f.drop:])
+    kept = sum(t.tokens(COUNTER) for t in turns[f.drop :])
     assert kept <= 0.6 * 3000
-    assert sum(t.tokens(COUNTER) for t in turns[f.drop - 1:]) > 0.6 * (3000 - 400)
+    assert sum(t.tokens(COUNTER) for t in turns[f.drop - 1 :]) > 0.6 * (3000 - 400)
     assert f.prompt_tokens + 1000 <= 4000
 
 
 def test_the_newest_turn_is_always_kept_word_for_word():
     turns = [turn(i) for i in range(5)]
-    f = fit(system="sys", summary="old", turns=turns, tail="t", budget=Budget(1500, 300),
-            counter=COUNTER)
+    f = fit(
+        system="sys",
+        summary="old",
+        turns=turns,
+        tail="t",
+        budget=Budget(1500, 300),
+        counter=COUNTER,
+    )
     assert f.messages[-2] == turns[-1].messages[0]
 
 
@@ -56,14 +79,19 @@ def test_reply_reserve_is_bounded():
 
 
 def test_events_that_are_not_json_are_summarised_as_text():
-    t = Turn([{"role": "assistant", "content": "not json at all {"},
-              {"role": "user", "content": "Human feedback: 继续"}])
+    t = Turn(
+        [
+            {"role": "assistant", "content": "not json at all {"},
+            {"role": "user", "content": "Human feedback: 继续"},
+        ]
+    )
     assert describe_turn(t) == "I decided: not json at all {\nHuman feedback: 继续"
 
 
 def test_a_newest_turn_too_big_for_any_request_is_dropped_to_be_folded():
     turns = [turn(1, 10), turn(2, 5000)]
-    f = fit(system="sys", summary=None, turns=turns, tail="t", budget=Budget(4000, 800),
-            counter=COUNTER)
+    f = fit(
+        system="sys", summary=None, turns=turns, tail="t", budget=Budget(4000, 800), counter=COUNTER
+    )
     assert f.drop == 2
     assert f.prompt_tokens + 800 <= 4000

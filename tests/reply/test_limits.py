@@ -40,13 +40,17 @@ def refused(text: str | None, *tool_calls: ToolCall) -> str:
     return message
 
 
-@pytest.mark.parametrize("text", [
-    DEEP,
-    '{"a": ' * 10_000 + "1" + "}" * 10_000,
-    reply_with('{"filename": ' + DEEP + "}"),
-    '{"thoughts": ' + DEEP + ', "command": {"name": "read_file", "args": {"filename": "a"}}}',
-    reply_with(json.dumps(json.dumps({"filename": json.loads("[" * 900 + "]" * 900)}))),
-], ids=["bare", "objects", "in-argument", "in-thoughts", "in-json-string-args"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        DEEP,
+        '{"a": ' * 10_000 + "1" + "}" * 10_000,
+        reply_with('{"filename": ' + DEEP + "}"),
+        '{"thoughts": ' + DEEP + ', "command": {"name": "read_file", "args": {"filename": "a"}}}',
+        reply_with(json.dumps(json.dumps({"filename": json.loads("[" * 900 + "]" * 900)}))),
+    ],
+    ids=["bare", "objects", "in-argument", "in-thoughts", "in-json-string-args"],
+)
 def test_deep_nesting_is_an_unusable_reply(text: str) -> None:
     assert "nested" in refused(text)
 
@@ -72,8 +76,9 @@ def test_long_command_name_is_refused() -> None:
 
 def test_oversize_argument_is_refused_naming_it() -> None:
     text = "x" * (MAX_ARG_CHARS + 1)
-    message = refused(reply_with(json.dumps({"filename": "a.txt", "text": text}),
-                                 name="write_to_file"))
+    message = refused(
+        reply_with(json.dumps({"filename": "a.txt", "text": text}), name="write_to_file")
+    )
     assert "'text'" in message and "append_to_file" in message
     message = refused(None, ToolCall("c1", "read_file", json.dumps({"filename": text})))
     assert "'filename'" in message
@@ -81,14 +86,18 @@ def test_oversize_argument_is_refused_naming_it() -> None:
 
 def test_argument_at_the_cap_is_fine() -> None:
     text = "x" * MAX_ARG_CHARS
-    proposal = parse(reply_with(json.dumps({"filename": "a.txt", "text": text}),
-                                name="write_to_file"))
+    proposal = parse(
+        reply_with(json.dumps({"filename": "a.txt", "text": text}), name="write_to_file")
+    )
     assert proposal.args["text"] == text
 
 
 def test_huge_reply_is_refused_before_parsing() -> None:
-    message = refused(reply_with(json.dumps({"filename": "a", "text": "y" * MAX_REPLY_CHARS}),
-                                 name="write_to_file"))
+    message = refused(
+        reply_with(
+            json.dumps({"filename": "a", "text": "y" * MAX_REPLY_CHARS}), name="write_to_file"
+        )
+    )
     assert f"{MAX_REPLY_CHARS:,}" in message
 
 

@@ -214,8 +214,14 @@ class ModelServer:
     def _record(self, handler: _Handler, body: Any, into: list[RequestRecord]) -> RequestRecord:
         headers = {name.lower(): value for name, value in handler.headers.items()}
         with self._lock:
-            record = RequestRecord(len(into), handler.command, handler.path, headers, body,
-                                   client_address=handler.client_address[0])
+            record = RequestRecord(
+                len(into),
+                handler.command,
+                handler.path,
+                headers,
+                body,
+                client_address=handler.client_address[0],
+            )
             into.append(record)
         return record
 

@@ -1,4 +1,4 @@
-""""Another host" for proxy tests: a network namespace joined to this one by a veth pair.
+""" "Another host" for proxy tests: a network namespace joined to this one by a veth pair.
 
 ``OtherHost()`` (root and ``ip`` needed, else the test is skipped with the reason) creates a
 namespace and a veth pair with unique names, and a /30 in 10.200.0.0/16 that no interface here
@@ -49,8 +49,9 @@ class OtherHost:
         try:
             if self.resolver:
                 self._etc.mkdir(parents=True)
-                (self._etc / "resolv.conf").write_text(f"nameserver {self.resolver}\n",
-                                                       encoding="utf-8")
+                (self._etc / "resolv.conf").write_text(
+                    f"nameserver {self.resolver}\n", encoding="utf-8"
+                )
             _ip("link", "add", self._host_link, "type", "veth", "peer", "name", self._inner_link)
             _ip("link", "set", self._inner_link, "netns", self.name)
             _ip("addr", "add", f"{self.host_address}/30", "dev", self._host_link)
@@ -68,8 +69,9 @@ class OtherHost:
         if not self._made:
             return
         self._made = False
-        pids = subprocess.run(["ip", "netns", "pids", self.name], capture_output=True,
-                              text=True, check=False).stdout.split()
+        pids = subprocess.run(
+            ["ip", "netns", "pids", self.name], capture_output=True, text=True, check=False
+        ).stdout.split()
         for pid in pids:  # only processes inside this test's own namespace
             subprocess.run(["kill", pid], check=False, capture_output=True)
         subprocess.run(["ip", "netns", "del", self.name], check=False, capture_output=True)
@@ -84,8 +86,9 @@ class OtherHost:
 
     @staticmethod
     def _free_pair() -> tuple[str, str]:
-        used = subprocess.run(["ip", "-o", "-4", "addr", "show"], capture_output=True,
-                              text=True, check=False).stdout
+        used = subprocess.run(
+            ["ip", "-o", "-4", "addr", "show"], capture_output=True, text=True, check=False
+        ).stdout
         for _ in range(100):
             third, block = random.randrange(256), random.randrange(0, 256, 4)
             host, inner = f"10.200.{third}.{block + 1}", f"10.200.{third}.{block + 2}"

@@ -35,8 +35,10 @@ class _Process:
     name = "proxy"
 
     def __init__(self, folder: Path, *, host: str, prefix: Sequence[str]) -> None:
-        need(shutil.which(self.name) is not None,
-             f"{self.name} not installed (run .ci/setup-proxies.sh as root)")
+        need(
+            shutil.which(self.name) is not None,
+            f"{self.name} not installed (run .ci/setup-proxies.sh as root)",
+        )
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.host = host
@@ -50,8 +52,9 @@ class _Process:
 
     def start(self) -> _Process:
         with self.output.open("wb") as out:
-            self._process = subprocess.Popen(self.prefix + self.command(), stdout=out,
-                                             stderr=subprocess.STDOUT)
+            self._process = subprocess.Popen(
+                self.prefix + self.command(), stdout=out, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -64,8 +67,12 @@ class _Process:
 
     def _listening(self) -> bool:
         if self.prefix:  # inside a namespace: ask the namespace's own tools
-            probe = subprocess.run(self.prefix + ["ss", "-Hltn", f"sport = :{self.port}"],
-                                   capture_output=True, text=True, check=False)
+            probe = subprocess.run(
+                self.prefix + ["ss", "-Hltn", f"sport = :{self.port}"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             return str(self.port) in probe.stdout
         try:
             with socket.create_connection((self.host, self.port), timeout=0.5):
@@ -97,8 +104,14 @@ class Tinyproxy(_Process):
 
     name = "tinyproxy"
 
-    def __init__(self, folder: Path, *, host: str = "127.0.0.1",
-                 credentials: tuple[str, str] | None = None, prefix: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        host: str = "127.0.0.1",
+        credentials: tuple[str, str] | None = None,
+        prefix: Sequence[str] = (),
+    ) -> None:
         super().__init__(folder, host=host, prefix=prefix)
         self.credentials = credentials
         self.log = self.folder / "tinyproxy.log"
@@ -111,9 +124,15 @@ class Tinyproxy(_Process):
         return f"http://{auth}{self.host}:{self.port}"
 
     def command(self) -> list[str]:
-        lines = [f"Port {self.port}", f"Listen {self.host}", "Timeout 30",
-                 f'LogFile "{self.log}"', "LogLevel Info", "MaxClients 20",
-                 "DisableViaHeader Yes"]
+        lines = [
+            f"Port {self.port}",
+            f"Listen {self.host}",
+            "Timeout 30",
+            f'LogFile "{self.log}"',
+            "LogLevel Info",
+            "MaxClients 20",
+            "DisableViaHeader Yes",
+        ]
         if self.credentials:
             lines.append(f"BasicAuth {self.credentials[0]} {self.credentials[1]}")
         self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -136,8 +155,14 @@ class Microsocks(_Process):
 
     name = "microsocks"
 
-    def __init__(self, folder: Path, *, credentials: tuple[str, str], host: str = "127.0.0.1",
-                 bind: str | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        credentials: tuple[str, str],
+        host: str = "127.0.0.1",
+        bind: str | None = None,
+    ) -> None:
         super().__init__(folder, host=host, prefix=())
         self.credentials = credentials
         self.bind = bind
@@ -149,8 +174,7 @@ class Microsocks(_Process):
 
     def command(self) -> list[str]:
         user, password = self.credentials
-        command = ["microsocks", "-i", self.host, "-p", str(self.port), "-u", user,
-                   "-P", password]
+        command = ["microsocks", "-i", self.host, "-p", str(self.port), "-u", user, "-P", password]
         return command + (["-b", self.bind] if self.bind else [])
 
 
@@ -179,19 +203,34 @@ class Squid(_Process):
 
     def command(self) -> list[str]:
         user, password = self.credentials
-        hashed = subprocess.run(["openssl", "passwd", "-apr1", password], capture_output=True,
-                                text=True, check=True).stdout.strip()
+        hashed = subprocess.run(
+            ["openssl", "passwd", "-apr1", password], capture_output=True, text=True, check=True
+        ).stdout.strip()
         (self.folder / "passwd").write_text(f"{user}:{hashed}\n", encoding="utf-8")
         config = self.folder / "squid.conf"
-        config.write_text("\n".join([
-            f"http_port {self.host}:{self.port}", f"pid_filename {self.folder}/squid.pid",
-            f"cache_log {self.folder}/cache.log", f"access_log stdio:{self.log}",
-            "cache deny all", "cache_mem 8 MB", f"coredump_dir {self.folder}",
-            f"auth_param basic program {self.HELPER} {self.folder}/passwd",
-            "auth_param basic realm autogpt-test", "acl authed proxy_auth REQUIRED",
-            "http_access allow authed", "http_access deny all", "shutdown_lifetime 0 seconds",
-            "dns_nameservers 127.0.0.1",  # the tests use addresses: no query leaves the host
-        ]) + "\n", encoding="utf-8")
+        config.write_text(
+            "\n".join(
+                [
+                    f"http_port {self.host}:{self.port}",
+                    f"pid_filename {self.folder}/squid.pid",
+                    f"cache_log {self.folder}/cache.log",
+                    f"access_log stdio:{self.log}",
+                    "cache deny all",
+                    "cache_mem 8 MB",
+                    f"coredump_dir {self.folder}",
+                    f"auth_param basic program {self.HELPER} {self.folder}/passwd",
+                    "auth_param basic realm autogpt-test",
+                    "acl authed proxy_auth REQUIRED",
+                    "http_access allow authed",
+                    "http_access deny all",
+                    "shutdown_lifetime 0 seconds",
+                    # the tests use addresses: no query leaves the host
+                    "dns_nameservers 127.0.0.1",
+                ]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         if os.geteuid() == 0:  # squid runs as "proxy" then: its folder must be its own
             for path in (self.folder, *self.folder.iterdir()):
                 shutil.chown(path, user="proxy")

@@ -20,8 +20,12 @@ from collections.abc import Mapping
 
 
 class RecordingSocksProxy:
-    def __init__(self, *, resolve: Mapping[str, str] | None = None,
-                 credentials: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        resolve: Mapping[str, str] | None = None,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
         self.resolve = {name.lower(): address for name, address in (resolve or {}).items()}
         self.credentials = credentials
         self.seen: list[str] = []
@@ -30,8 +34,9 @@ class RecordingSocksProxy:
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -109,8 +114,9 @@ class _Handler(socketserver.BaseRequestHandler):
             client.sendall(b"\x05\x07\x00\x01" + bytes(6))  # command not supported
             return
         try:
-            upstream = socket.create_connection((owner.resolve.get(host.lower(), host), port),
-                                                timeout=10)
+            upstream = socket.create_connection(
+                (owner.resolve.get(host.lower(), host), port), timeout=10
+            )
         except OSError:
             client.sendall(b"\x05\x05\x00\x01" + bytes(6))  # connection refused
             return

@@ -6,24 +6,35 @@ from __future__ import annotations
 import subprocess
 import sys
 
-ASK = ("from autogpt.ui.console import Console\n"
-       "import json, sys\n"
-       "c = Console(no_color=True)\n"
-       "print(json.dumps([c.ask('', 'Goal 1: '), c.ask('', 'Goal 2: ')]), file=sys.stderr)\n")
+ASK = (
+    "from autogpt.ui.console import Console\n"
+    "import json, sys\n"
+    "c = Console(no_color=True)\n"
+    "print(json.dumps([c.ask('', 'Goal 1: '), c.ask('', 'Goal 2: ')]), file=sys.stderr)\n"
+)
 
 
 def _answers(stdin: str) -> list[str]:
     import json
 
-    done = subprocess.run([sys.executable, "-c", ASK], input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", ASK],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=True,
+    )
     assert done.stdout == "Goal 1: Goal 2: "
     return json.loads(done.stderr)
 
 
 def test_piped_answers_lose_escape_sequences_and_control_characters():
     assert _answers("写报告\x1b[D\x1b[C好\n\x07second\x1b]0;title\x07 goal\n") == [
-        "写报告好", "second goal"]
+        "写报告好",
+        "second goal",
+    ]
 
 
 def test_waits_inside_a_wait_give_the_outer_label_back():

@@ -192,8 +192,10 @@ def trickle(request: _Request) -> None:
     """One byte a second for a minute: of the head (``?part=head``) or of the body. Each read
     is quick; the whole answer never ends in time."""
     head_first = request.query.get("part", ["body"])[0] == "head"
-    head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 60\r\n"
-            b"Connection: close\r\n")
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 60\r\n"
+        b"Connection: close\r\n"
+    )
     try:
         if head_first:
             request.wfile.write(b"HTTP/1.1 200 OK\r\n")

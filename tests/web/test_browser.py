@@ -116,7 +116,8 @@ def test_browser_and_guard_through_a_proxy(tmp_path: Path, site: Site) -> None:
 
 
 def test_a_redirect_to_https_on_a_local_address_is_refused_before_the_tunnel_opens(
-        tmp_path: Path, site: Site) -> None:
+    tmp_path: Path, site: Site
+) -> None:
     need_chromium()
     resources = RunResources()
     with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
@@ -124,26 +125,29 @@ def test_a_redirect_to_https_on_a_local_address_is_refused_before_the_tunnel_ope
         ctx = make_ctx(tmp_path, settings, resources=resources)
         try:
             with pytest.raises(UrlRefused, match="127.0.0.1 is a loopback address"):
-                read_page(ctx, site.proxied_url(
-                    f"/redirect?to=https://127.0.0.1:{site.port}/secret"))
+                read_page(
+                    ctx, site.proxied_url(f"/redirect?to=https://127.0.0.1:{site.port}/secret")
+                )
         finally:
             resources.close_all()
     assert not [t for _, t in proxy.seen if t.startswith(("127.0.0.1", "http://127.0.0.1"))]
 
 
-def test_a_page_cannot_make_the_browser_reach_a_local_address(
-        tmp_path: Path, site: Site) -> None:
+def test_a_page_cannot_make_the_browser_reach_a_local_address(tmp_path: Path, site: Site) -> None:
     """Scripts, images and frames of a page aimed at 127.0.0.1 are stopped by the browser's
     guard proxy; the page itself is read. (site.test stands for a public site: the recording
     proxy resolves it, as a corporate proxy would.)"""
     need_chromium()
     secret = site.url("/secret")
-    site.page("/hostile", f"""<html><body><p id="t">A page with hidden requests.</p>
+    site.page(
+        "/hostile",
+        f"""<html><body><p id="t">A page with hidden requests.</p>
         <img src="{secret}?img"><iframe src="{secret}?frame"></iframe>
         <script>fetch("{secret}?fetch").then(r => r.text()).then(
             t => {{ document.getElementById("t").textContent += " leaked: " + t; }},
             () => {{ document.getElementById("t").textContent += " blocked"; }});</script>
-        </body></html>""")
+        </body></html>""",
+    )
     resources = RunResources()
     with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as proxy:
         ctx = make_ctx(tmp_path, make_settings(http_proxy=proxy.url), resources=resources)
@@ -170,19 +174,20 @@ def test_a_dead_proxy_is_named(tmp_path: Path, site: Site) -> None:
 
 
 @pytest.mark.parametrize("kind", ["http", "socks5"])
-def test_a_proxy_with_a_password_serves_the_browser(tmp_path: Path, site: Site,
-                                                   kind: str) -> None:
+def test_a_proxy_with_a_password_serves_the_browser(tmp_path: Path, site: Site, kind: str) -> None:
     """Chromium cannot send proxy credentials; its guard proxy does, over HTTP and SOCKS5."""
     need_chromium()
     resources = RunResources()
     notes: list[str] = []
     resolve = {"site.test": "127.0.0.1"}
-    proxy = (RecordingProxy(resolve=resolve) if kind == "http"
-             else RecordingSocksProxy(resolve=resolve, credentials=("me", "pw")))
+    proxy = (
+        RecordingProxy(resolve=resolve)
+        if kind == "http"
+        else RecordingSocksProxy(resolve=resolve, credentials=("me", "pw"))
+    )
     with proxy:
         with_password = proxy.url.replace("://", "://me:pw@")
-        settings = make_settings(**{"http_proxy" if kind == "http" else "all_proxy":
-                                    with_password})
+        settings = make_settings(**{"http_proxy" if kind == "http" else "all_proxy": with_password})
         ctx = make_ctx(tmp_path, settings, resources=resources, notes=notes)
         try:
             page = read_page(ctx, site.proxied_url("/js"))

@@ -67,14 +67,17 @@ def test_webrtc_sends_no_stun_packet_past_the_proxy(
         thread = threading.Thread(target=listen, daemon=True)
         thread.start()
         stun = f"stun:127.0.0.1:{listener.getsockname()[1]}"
-        site.page("/rtc", f"""<html><body><p id="t">WebRTC page.</p><script>
+        site.page(
+            "/rtc",
+            f"""<html><body><p id="t">WebRTC page.</p><script>
             const pc = new RTCPeerConnection({{iceServers: [{{urls: "{stun}"}}]}});
             pc.createDataChannel("x");
             pc.onicecandidate = e => {{ document.getElementById("t").textContent +=
                 e.candidate ? " candidate" : " gathered"; }};
             pc.createOffer().then(offer => pc.setLocalDescription(offer)).then(
                 () => {{ document.getElementById("t").textContent += " started"; }});
-            </script></body></html>""")
+            </script></body></html>""",
+        )
         settings = make_settings(allow_private_urls=True)
         ctx = make_ctx(tmp_path, settings, resources=browser_resources)
         try:
@@ -101,8 +104,10 @@ def test_the_guard_proxy_serves_only_its_browser(tmp_path: Path, site: Site) -> 
             seen = len(upstream.seen)
             port = int(browser.guard_proxy.url.rsplit(":", 1)[1])
             with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-                sock.sendall(f"GET {site.proxied_url('/secret')} HTTP/1.1\r\n"
-                             f"Host: site.test:{site.port}\r\n\r\n".encode())
+                sock.sendall(
+                    f"GET {site.proxied_url('/secret')} HTTP/1.1\r\n"
+                    f"Host: site.test:{site.port}\r\n\r\n".encode()
+                )
                 answer = sock.recv(65536)
         finally:
             resources.close_all()
@@ -119,8 +124,11 @@ def test_chromium_sends_no_requests_of_its_own(tmp_path: Path, site: Site) -> No
     need_chromium()
     resources = RunResources()
     with RecordingProxy(resolve={"site.test": "127.0.0.1"}) as upstream:
-        ctx = make_ctx(tmp_path, make_settings(http_proxy=upstream.url, https_proxy=upstream.url),
-                       resources=resources)
+        ctx = make_ctx(
+            tmp_path,
+            make_settings(http_proxy=upstream.url, https_proxy=upstream.url),
+            resources=resources,
+        )
         try:
             page = read_page(ctx, site.proxied_url("/hello"))
             time.sleep(5)  # Chromium's own requests come at start-up and a few seconds later
@@ -145,8 +153,10 @@ def test_the_browser_starts_without_the_agents_secrets_or_proxies_in_its_environ
     try:
         read_page(ctx, site.url("/hello"))
         browser = resources.get("web.browser")
-        environments = [Path(f"/proc/{pid}/environ").read_bytes()
-                        for pid in browser_processes(str(browser.profile_dir))]
+        environments = [
+            Path(f"/proc/{pid}/environ").read_bytes()
+            for pid in browser_processes(str(browser.profile_dir))
+        ]
     finally:
         resources.close_all()
     assert len(environments) >= 2  # chromedriver and Chromium's processes

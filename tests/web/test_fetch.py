@@ -81,8 +81,7 @@ def test_an_error_status_is_reported(site: Site) -> None:
         fetch(site.url("/missing"), _route(allow_private_urls=True), max_bytes=1000)
 
 
-def test_without_a_proxy_the_connection_goes_to_the_address_the_guard_checked(
-        site: Site) -> None:
+def test_without_a_proxy_the_connection_goes_to_the_address_the_guard_checked(site: Site) -> None:
     """DNS rebinding: a name that resolves to a public address for the check and to a local
     one a moment later is refused at the connection, not fetched. (The guard's resolver stands
     in for a hostile name server; 'site.test' resolves nowhere else.)"""
@@ -92,17 +91,20 @@ def test_without_a_proxy_the_connection_goes_to_the_address_the_guard_checked(
         return [answers[host].pop(0)] if len(answers[host]) > 1 else answers[host]
 
     route = _route()
-    hostile = Route(settings=route.settings, guard=UrlGuard(resolve=rebinding),
-                    timeout=route.timeout)
+    hostile = Route(
+        settings=route.settings, guard=UrlGuard(resolve=rebinding), timeout=route.timeout
+    )
     with pytest.raises(UrlRefused, match="site.test resolves to 127.0.0.1"):
         fetch(site.proxied_url("/secret"), hostile, max_bytes=10_000)
     assert site.hits == []
 
     # With private addresses allowed, the same resolver's answer is where the request goes,
     # with the name kept in the Host header.
-    allowed = Route(settings=route.settings,
-                    guard=UrlGuard(allow_private=True, resolve=lambda h, p: ["127.0.0.1"]),
-                    timeout=route.timeout)
+    allowed = Route(
+        settings=route.settings,
+        guard=UrlGuard(allow_private=True, resolve=lambda h, p: ["127.0.0.1"]),
+        timeout=route.timeout,
+    )
     got = fetch(site.proxied_url("/hello"), allowed, max_bytes=10_000)
     assert b"Hello from the site" in got.body
     assert got.final_url == site.proxied_url("/hello")
@@ -132,6 +134,7 @@ def test_a_407_on_a_page_read_names_the_proxy(site: Site) -> None:
         with pytest.raises(CommandError) as refused:
             fetch(site.proxied_url("/hello"), _route(http_proxy=wrong), max_bytes=10_000)
     message = str(refused.value)
-    assert message.startswith(f"the proxy at http://alice:***@127.0.0.1:{squid.port} refused "
-                              "the credentials (407")
+    assert message.startswith(
+        f"the proxy at http://alice:***@127.0.0.1:{squid.port} refused the credentials (407"
+    )
     assert "wrong-pass" not in message

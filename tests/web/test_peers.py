@@ -12,8 +12,9 @@ import pytest
 from autogpt.web import peers
 from tests.support.system import need
 
-CLIENT = "import socket, sys; s = socket.create_connection(('127.0.0.1', int(sys.argv[1]))); " \
-         "s.recv(1)"
+CLIENT = (
+    "import socket, sys; s = socket.create_connection(('127.0.0.1', int(sys.argv[1]))); s.recv(1)"
+)
 
 
 def test_a_child_processs_connection_is_found_in_its_tree_and_nowhere_else() -> None:
@@ -35,7 +36,8 @@ def test_a_child_processs_connection_is_found_in_its_tree_and_nowhere_else() -> 
 
 
 def test_without_netlink_proc_net_tcp_gives_the_same_answer(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     need(peers.can_check(), "no /proc/net/tcp")
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))

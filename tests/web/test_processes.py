@@ -21,8 +21,10 @@ def _dead_pid() -> int:
 
 def _stand_in_browser(profile: Path) -> subprocess.Popen[bytes]:
     """A process whose command line names the profile, as Chromium's do."""
-    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
-                             f"--user-data-dir={profile}"], start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", f"--user-data-dir={profile}"],
+        start_new_session=True,
+    )
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds processes through /proc")
