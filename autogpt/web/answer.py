@@ -16,12 +16,12 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from autogpt.web.untrusted import mark_untrusted
 
 if TYPE_CHECKING:
-    from autogpt.commands.context import CommandContext
+    from autogpt.config.settings import Settings
 
 PAGE_TOKEN_BUDGET = 6000
 ANSWER_TOKENS = 400
@@ -46,6 +46,21 @@ _STOPWORDS = frozenset(
     "do did this that these those it its with from by about as at page website site tell me "
     "please give find information summary summarize summarise".split()
 )
+
+
+class AnswerContext(Protocol):
+    """What answering needs of the run (a command's context has it): settings, the fast model
+    as ``(messages, max_tokens) -> reply`` (None: no model, the text is returned as it is) and a
+    token counter."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def ask_model(self) -> Callable[[list[dict[str, str]], int], str] | None: ...
+
+    @property
+    def count_tokens(self) -> Callable[[str], int]: ...
 
 
 @dataclass(frozen=True)
@@ -115,7 +130,7 @@ def rank_chunks(chunks: list[str], question: str) -> list[int]:
     return sorted(range(n), key=lambda i: (-score(i), i))
 
 
-def answer_question(ctx: CommandContext, *, text: str, question: str, source: str) -> Answer:
+def answer_question(ctx: AnswerContext, *, text: str, question: str, source: str) -> Answer:
     """The fast model's answer to ``question`` from ``text``, within the bounds above."""
     count = ctx.count_tokens
     question = question.strip() or "What is this page about? Summarise its main points."
@@ -202,7 +217,7 @@ def _cost(groups: list[str], count: Callable[[str], int], fixed: int) -> int:
 class _Asker:
     """Sends the helper requests and keeps count of them and of their tokens."""
 
-    def __init__(self, ctx: CommandContext, *, question: str, source: str) -> None:
+    def __init__(self, ctx: AnswerContext, *, question: str, source: str) -> None:
         self.ctx = ctx
         self.question = question
         self.source = source

@@ -8,8 +8,9 @@ told to the user once and every page is then read over HTTP.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from autogpt.errors import CommandError
 from autogpt.web.extract import MAX_LINKS, Link, decode_html, extract
@@ -17,13 +18,28 @@ from autogpt.web.fetch import Route, fetch
 from autogpt.web.untrusted import clean_text, for_terminal, quote
 
 if TYPE_CHECKING:
-    from autogpt.commands.context import CommandContext
+    from autogpt.config.settings import Settings
+    from autogpt.resources import RunResources
     from autogpt.web.browser import Browser
 
 BROWSER_KEY = "web.browser"
 MAX_PAGE_BYTES = 5_000_000
 _TEXT_TYPES = ("text/plain", "application/json", "text/markdown", "text/csv")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml")
+
+
+class PageContext(Protocol):
+    """What reading a page needs of the run (a command's context has it): the settings, the
+    run's resources (the browser lives there) and a progress line for the user."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def resources(self) -> RunResources: ...
+
+    @property
+    def notify(self) -> Callable[[str], None]: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +65,7 @@ def check_url(url: str) -> str:
 
 
 def read_page(
-    ctx: CommandContext, url: str, *, use_browser: bool = True, link_limit: int | None = MAX_LINKS
+    ctx: PageContext, url: str, *, use_browser: bool = True, link_limit: int | None = MAX_LINKS
 ) -> Page:
     """The page at ``url`` as title, main text and links (at most ``link_limit``)."""
     settings = ctx.settings
@@ -67,9 +83,7 @@ def read_page(
     return replace(page, links=links)
 
 
-def _read_browser(
-    ctx: CommandContext, browser: Browser, url: str, route: Route, began: float
-) -> Page:
+def _read_browser(ctx: PageContext, browser: Browser, url: str, route: Route, began: float) -> Page:
     settings = ctx.settings
     ctx.notify(f"Browsing {for_terminal(url)}")
     rendered = browser.load(url, timeout=settings.browse_page_timeout)
@@ -130,7 +144,7 @@ def _read_http(url: str, route: Route, began: float) -> Page:
     )
 
 
-def browser_for(ctx: CommandContext) -> Browser | None:
+def browser_for(ctx: PageContext) -> Browser | None:
     """The run's browser, started on first use; None (reason told once) if none can start."""
     if getattr(ctx.settings, "use_web_browser", "chrome") in ("none", "off", "http"):
         return None
@@ -143,7 +157,7 @@ def browser_for(ctx: CommandContext) -> Browser | None:
     return None if isinstance(state, str) else state
 
 
-def _start(ctx: CommandContext) -> Browser | str:
+def _start(ctx: PageContext) -> Browser | str:
     from autogpt.web.browser import Browser
     from autogpt.web.drivers import BrowserUnavailable, proxy_plan
     from autogpt.web.guard_proxy import uses_guard_proxy
