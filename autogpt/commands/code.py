@@ -7,13 +7,16 @@ when Docker is first probed, so importing this module stays cheap.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import Field
 
 from autogpt.commands.context import CommandContext
-from autogpt.commands.registry import command
+from autogpt.commands.registry import Shown, command
 from autogpt.errors import CommandError
+from autogpt.sandbox import output
+from autogpt.sandbox.base import Backend, Limits
 from autogpt.sandbox.runner import run_in_workspace
 from autogpt.sandbox.select import executor
 
@@ -28,6 +31,30 @@ def code_unavailable(ctx: CommandContext) -> str | None:
     if choice is not None and not choice.available:
         return choice.reason
     return None
+
+
+def run_program(
+    ctx: CommandContext, backend: Backend, argv: Sequence[str], *, label: str, prefix: str = ""
+) -> Shown:
+    """Run ``argv`` in the workspace; the text for the model (within the result budget), and a
+    shorter one for the user with the program's output labelled and indented as such."""
+    run = run_in_workspace(
+        backend,
+        argv,
+        root=ctx.workspace.root,
+        limits=Limits.from_settings(ctx.settings),
+        label=label,
+        notify=ctx.notify,
+    )
+    for_model = output.for_model(
+        label,
+        run.result,
+        run.changes,
+        budget_tokens=ctx.result_budget_tokens,
+        count=ctx.count_tokens,
+        prefix=prefix,
+    )
+    return Shown(for_model, output.for_user(label, run.result, run.changes))
 
 
 @command(available=code_unavailable)
@@ -63,7 +90,7 @@ def _run_file(ctx: CommandContext, filename: str, args: list[str] | None, prefix
     argv = ["python3", relative, *(args or [])]
     backend = executor(ctx).backend()
     label = shlex.join(argv)
-    return run_in_workspace(ctx, backend, argv, label=label, prefix=prefix)
+    return run_program(ctx, backend, argv, label=label, prefix=prefix)
 
 
 @command(available=code_unavailable)

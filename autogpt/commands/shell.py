@@ -19,12 +19,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from autogpt.commands.code import code_unavailable
+from autogpt.commands.code import code_unavailable, run_program
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import command
 from autogpt.errors import CommandError
 from autogpt.sandbox.launchers import Word, check_allowlisted
-from autogpt.sandbox.runner import run_in_workspace
 from autogpt.sandbox.select import executor
 
 OPERATORS = frozenset(";&|<>()")
@@ -184,4 +183,4 @@ def execute_shell(
     words = check_allowed(words, ctx)
     backend = executor(ctx).backend()
     label = " ".join(_shown(word) for word in words)[:200]
-    return run_in_workspace(ctx, backend, program_argv(words), label=label)
+    return run_program(ctx, backend, program_argv(words), label=label)

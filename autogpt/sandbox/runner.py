@@ -1,33 +1,46 @@
-"""One run of a program in the workspace, as the commands need it: snapshot, run, report."""
+"""One run of a program in the workspace: snapshot, run, snapshot again.
+
+What the run did comes back as a plain :class:`ProgramRun`; ``commands/`` turns it into the text
+for the model and the one for the user (``autogpt.sandbox.output`` formats both).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from autogpt.commands.registry import Shown
 from autogpt.sandbox import output
-from autogpt.sandbox.base import Backend, ExecRequest, Limits
-
-if TYPE_CHECKING:
-    from autogpt.commands.context import CommandContext
+from autogpt.sandbox.base import Backend, ExecRequest, ExecResult, Limits
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ProgramRun:
+    """The program's result and the files it created, changed or deleted in the workspace."""
+
+    label: str
+    result: ExecResult
+    changes: output.FileChanges
+
+
 def run_in_workspace(
-    ctx: CommandContext, backend: Backend, argv: Sequence[str], *, label: str, prefix: str = ""
-) -> Shown:
-    """Run ``argv`` with the workspace as working directory; the text for the model, and a
-    shorter one for the user with the program's output labelled and indented as such.
+    backend: Backend,
+    argv: Sequence[str],
+    *,
+    root: Path,
+    limits: Limits,
+    label: str,
+    notify: Callable[[str], None] = lambda message: None,
+) -> ProgramRun:
+    """Run ``argv`` with the workspace ``root`` as working directory.
 
     Anything the program does is a result; only an unusable backend raises
     (:class:`~autogpt.sandbox.base.SandboxUnavailable`, a ``CommandError``).
     """
-    root = ctx.workspace.root
-    limits = Limits.from_settings(ctx.settings)
-    ctx.notify(f"Running `{label}` ({backend.name}, timeout {limits.timeout:g} s) ...")
+    notify(f"Running `{label}` ({backend.name}, timeout {limits.timeout:g} s) ...")
     before = output.snapshot(root)
     result = backend.run(ExecRequest(tuple(argv), root, limits))
     changes = output.diff(before, output.snapshot(root))
@@ -39,12 +52,4 @@ def run_in_workspace(
         result.timed_out,
         result.oom_killed,
     )
-    for_model = output.for_model(
-        label,
-        result,
-        changes,
-        budget_tokens=ctx.result_budget_tokens,
-        count=ctx.count_tokens,
-        prefix=prefix,
-    )
-    return Shown(for_model, output.for_user(label, result, changes))
+    return ProgramRun(label, result, changes)

@@ -12,14 +12,15 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from autogpt.sandbox.base import Backend, SandboxUnavailable
 from autogpt.sandbox.local import Kind, LocalBackend, LocalProbe, probe_local
 
 if TYPE_CHECKING:
-    from autogpt.commands.context import CommandContext, RunResources
     from autogpt.config.settings import Settings
+    from autogpt.resources import RunResources
+    from autogpt.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -183,5 +184,18 @@ def executor_for(
     )
 
 
-def executor(ctx: CommandContext) -> Executor:
+class SandboxContext(Protocol):
+    """What choosing the backend needs of the run (a command's context has it)."""
+
+    @property
+    def resources(self) -> RunResources: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def workspace(self) -> Workspace: ...
+
+
+def executor(ctx: SandboxContext) -> Executor:
     return executor_for(ctx.resources, ctx.settings, ctx.workspace.root)
