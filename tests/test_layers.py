@@ -2,7 +2,8 @@
 
 ``commands/`` adapts the web and the sandbox to what a command returns; if a lower package
 imported it back, a change to a command's result would reach into the browser or the sandbox.
-Every import counts: at module level, inside functions, and under ``TYPE_CHECKING``.
+Every import counts: at module level, inside functions, and under ``TYPE_CHECKING``. Their
+modules also stay within 400 lines.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "autogpt"
 LOWER = ("web", "sandbox")
 FORBIDDEN = "autogpt.commands"
+MAX_LINES = 400
+"""One concept per module (STYLE.md); a longer one is split by concept."""
 
 
 def _modules() -> list[Path]:
@@ -65,3 +68,9 @@ def test_the_scan_sees_imports_inside_functions_and_under_type_checking(tmp_path
 def test_web_and_sandbox_do_not_import_commands(path: Path) -> None:
     bad = [f"line {line}: {module}" for line, module in _imported(path) if _is_forbidden(module)]
     assert not bad, f"{path.relative_to(PACKAGE)} imports commands/: {bad}"
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_web_and_sandbox_modules_stay_within_400_lines(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines: split it by concept"

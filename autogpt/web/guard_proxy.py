@@ -10,6 +10,7 @@ is left to Chromium (see ``uses_guard_proxy``).
 
 One request per client connection for plain HTTP (``Connection: close``), so a kept-alive
 connection can never carry a second, unchecked request; HTTPS is a checked ``CONNECT`` tunnel.
+Reaching a site (directly, or through the user's proxy) is ``upstream.py``'s part.
 It serves only the browser it was started for (:meth:`GuardProxy.serve_only`, ``peers.py``): any
 other local program, of this user or another, is refused before anything is sent for it, so it
 can neither use the agent's network position nor have the user's proxy password added for it.
@@ -17,25 +18,22 @@ can neither use the agent's network position nor have the user's proxy password 
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import ipaddress
 import logging
 import os
 import select
 import socket
 import socketserver
-import ssl
-import struct
 import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from autogpt.config.proxy import redact
 from autogpt.errors import CommandError
 from autogpt.web import peers
+from autogpt.web.upstream import IDLE_SECONDS, auth_header, open_direct, open_socks, open_upstream
 from autogpt.web.urlguard import UrlRefused, origin
 
 if TYPE_CHECKING:
@@ -45,8 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HEAD_LIMIT = 64 * 1024
-CONNECT_SECONDS = 15.0
-IDLE_SECONDS = 120.0
 KEEP_PROBLEMS = 50
 TREE_SECONDS = 2.0
 """How long the browser's list of processes is trusted before it is read again."""
@@ -219,7 +215,7 @@ class _Handler(socketserver.BaseRequestHandler):
         rest: bytes,
     ) -> None:
         if upstream:
-            auth = _auth_header(upstream)
+            auth = auth_header(upstream)
             server.sendall(
                 f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n{auth}\r\n".encode("latin-1")
             )
@@ -258,7 +254,7 @@ class _Handler(socketserver.BaseRequestHandler):
             url if upstream else (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         )
         kept = [h for h in headers if h.split(":", 1)[0].strip().lower() not in _HOP_HEADERS]
-        extra = _auth_header(upstream) if upstream else ""
+        extra = auth_header(upstream) if upstream else ""
         head = f"{method} {target} {version}\r\n" + "".join(f"{h}\r\n" for h in kept)
         server.sendall((head + extra + "Connection: close\r\n\r\n").encode("latin-1"))
         length = lowered.get("content-length", "").split(":", 1)[-1].strip()
@@ -303,98 +299,6 @@ def respond(client: socket.socket, status: int, text: str) -> None:
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1")
         + body
     )
-
-
-def open_direct(route: Route, url: str) -> socket.socket:
-    """A connection to the first reachable address the guard checked for ``url``."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    failure: OSError | None = None
-    for address in route.guard.addresses(url):
-        try:
-            return socket.create_connection((address, port), timeout=CONNECT_SECONDS)
-        except OSError as exc:
-            failure = exc
-    reason = failure.strerror if failure and failure.strerror else "no address"
-    raise CommandError(f"could not connect to {parts.hostname}:{port} ({reason})")
-
-
-def open_upstream(upstream: str, *, default_port: int = 8080) -> socket.socket:
-    """A connection to the user's proxy (its own address is the user's choice)."""
-    parts = urlsplit(upstream if "://" in upstream else f"http://{upstream}")
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else default_port)
-    try:
-        sock = socket.create_connection((host, port), timeout=CONNECT_SECONDS)
-        if parts.scheme == "https":
-            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
-    except OSError as exc:
-        raise CommandError(
-            f"could not connect through proxy {redact(upstream)} ({exc.strerror or exc})"
-        ) from None
-    sock.settimeout(IDLE_SECONDS)
-    return sock
-
-
-def open_socks(upstream: str, url: str) -> socket.socket:
-    """A connection to ``url``'s host through the user's SOCKS5 proxy (RFC 1928), with its user
-    name and password (RFC 1929) when it has them; the proxy resolves the name."""
-    parts, target = urlsplit(upstream), urlsplit(url)
-    host = target.hostname or ""
-    port = target.port or (443 if target.scheme == "https" else 80)
-    sock = open_upstream(upstream, default_port=1080)
-    named = f"proxy {redact(upstream)}"
-    try:
-        user, password = unquote(parts.username or ""), unquote(parts.password or "")
-        methods = b"\x00\x02" if user else b"\x00"
-        sock.sendall(bytes([5, len(methods)]) + methods)
-        _, method = recv_exact(sock, 2)
-        if method == 2 and user:
-            name, secret = user.encode(), password.encode()
-            sock.sendall(bytes([1, len(name)]) + name + bytes([len(secret)]) + secret)
-            if recv_exact(sock, 2)[1] != 0:
-                raise CommandError(f"{named} refused the user name and password")
-        elif method != 0:
-            raise CommandError(f"{named} wants a login; put it in the URL (socks5://user:pw@...)")
-        try:
-            literal = ipaddress.ip_address(host)
-            address = (b"\x01" if literal.version == 4 else b"\x04") + literal.packed
-        except ValueError:
-            encoded = host.encode("idna")
-            address = b"\x03" + bytes([len(encoded)]) + encoded
-        sock.sendall(b"\x05\x01\x00" + address + struct.pack("!H", port))
-        _, status, _, kind = recv_exact(sock, 4)
-        skip = {1: 4, 4: 16}.get(kind) or recv_exact(sock, 1)[0]
-        recv_exact(sock, skip + 2)  # the address the proxy bound: not needed
-        if status != 0:
-            raise CommandError(
-                f"could not connect through {named} to {host}:{port} (SOCKS error {status})"
-            )
-    except (OSError, ValueError) as exc:
-        sock.close()
-        raise CommandError(f"could not connect through {named} ({exc})") from None
-    except CommandError:
-        sock.close()
-        raise
-    return sock
-
-
-def recv_exact(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            raise ValueError("the proxy closed the connection")
-        data += chunk
-    return data
-
-
-def _auth_header(upstream: str | None) -> str:
-    parts = urlsplit(upstream or "")
-    if not parts.username:
-        return ""
-    pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
-    return f"Proxy-Authorization: Basic {base64.b64encode(pair).decode('ascii')}\r\n"
 
 
 def pipe(a: socket.socket, b: socket.socket) -> None:
