@@ -18,8 +18,9 @@ from pydantic import SecretStr
 from autogpt import logs, shutdown
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.budget import price_check
-from autogpt.agent.cycle import Agent, ModelSetup, Show
-from autogpt.agent.events import Event, Notice, Thinking
+from autogpt.agent.cycle import Agent
+from autogpt.agent.events import Event, Notice, Show, Thinking
+from autogpt.agent.model_calls import ModelSetup
 from autogpt.agent.run import run
 from autogpt.agent.state import RunState
 from autogpt.commands import load_command_modules

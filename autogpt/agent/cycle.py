@@ -8,21 +8,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from autogpt.agent import messages as msgs
 from autogpt.agent.authorize import Authorizer, Decision, parse_answer
 from autogpt.agent.correction import MAX_CORRECTIONS, correction_messages, refuse_cut_writes
-from autogpt.agent.events import (
-    Authorized,
-    CostLine,
-    Event,
-    Notice,
-    ProposalShown,
-    ResultShown,
-    Thinking,
-)
+from autogpt.agent.events import Authorized, Notice, ProposalShown, ResultShown, Show, Thinking
+from autogpt.agent.model_calls import ModelCalls, ModelSetup
 from autogpt.agent.outcome import Outcome
 from autogpt.agent.state import RunState
 from autogpt.commands.context import CommandContext
@@ -31,8 +23,7 @@ from autogpt.errors import ReplyError, RunStopped
 from autogpt.journal.journal import Journal
 from autogpt.llm.catalog import ModelInfo
 from autogpt.llm.client import ContextOverflow, ModelClient, ToolsRejected
-from autogpt.llm.tokens import TokenCounter
-from autogpt.llm.types import ChatReply, ChatRequest
+from autogpt.llm.types import ChatReply
 from autogpt.prompt import context as promptctx
 from autogpt.prompt.compact import KEEP_WHOLE, plan_of
 from autogpt.prompt.summary import summarize
@@ -46,22 +37,10 @@ OVERFLOW_SHRINK = 0.8
 PLAN_PREFIX = "Your plan so far:"
 
 Ask = Callable[[str], str]
-Show = Callable[[Event], None]
 Recall = Callable[[str, int, set[str]], str]
 """(query, token budget, texts already in the prompt) -> the memory block, or ""."""
 Remember = Callable[[str, str], None]
 """(text, kind) -> None: store a result or a summary in long-term memory."""
-
-
-@dataclass(frozen=True)
-class ModelSetup:
-    """The main model and the fast model (summaries, page answers), each with its limit."""
-
-    main: ModelInfo
-    main_limit: int
-    fast: ModelInfo
-    fast_limit: int
-    temperature: float = 0.0
 
 
 class Agent:
@@ -101,9 +80,12 @@ class Agent:
         self.recall = recall
         self.remember = remember
         self.memory_share = memory_share
-        self.counter = TokenCounter(models.main.encoding)
-        self.fast_counter = TokenCounter(models.fast.encoding)
-        self.reply_tokens = promptctx.reply_reserve(models.main_limit, models.main.max_output)
+        self.calls = ModelCalls(
+            models=models, client=client, journal=journal, state=state, show=show
+        )
+        self.counter = self.calls.counter
+        self.fast_counter = self.calls.fast_counter
+        self.reply_tokens = self.calls.reply_tokens
         ctx.result_budget_tokens = int(models.main_limit * RESULT_SHARE)
         ctx.count_tokens = self.counter.text
 
@@ -240,7 +222,9 @@ class Agent:
             )
         finally:
             self.show(Thinking(False))
-        self._account(self.models.fast, usage.prompt_tokens, usage.completion_tokens, "summary")
+        self.calls.account(
+            self.models.fast, usage.prompt_tokens, usage.completion_tokens, "summary"
+        )
         self.state.summary = summary
         self.state.summarized_upto = start + drop
         self.journal.append("summary", summary=summary, summarized_upto=start + drop)
@@ -249,133 +233,12 @@ class Agent:
 
     # --- asking --------------------------------------------------------------------------
     def ask_helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
-        """A helper conversation on the fast model (page answers): no system prompt of ours, no
-        tools; counted in the costs and held to the budget like every request."""
-        info = self.models.fast
-        prompt_tokens = self.fast_counter.messages(messages)
-        max_tokens = max(16, min(max_tokens, self.models.fast_limit - prompt_tokens))
-        costs = self.state.costs
-        if costs.would_exceed(costs.estimate(info, prompt_tokens)):
-            raise RunStopped(
-                f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
-                "request would exceed it.",
-                reason="budget",
-            )
-        started = time.monotonic()
-        reply = self.client.complete(
-            ChatRequest(
-                model=info.name,
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=self.models.temperature,
-                purpose="helper",
-            )
-        )
-        self._account(
-            info,
-            reply.usage.prompt_tokens or prompt_tokens,
-            reply.usage.completion_tokens,
-            "helper",
-            latency=time.monotonic() - started,
-            counted=prompt_tokens,
-        )
-        return reply.text or ""
-
-    def _request(self, messages: list[dict[str, Any]], purpose: str) -> ChatReply:
-        tools = self._tools()
-        prompt_tokens = self.counter.messages(messages) + self.counter.tools(tools)
-        max_tokens = min(self.reply_tokens, self.models.main_limit - prompt_tokens)
-        if max_tokens < 64:
-            raise ContextOverflow(f"only {max_tokens} tokens left for the reply")
-        costs = self.state.costs
-        if costs.would_exceed(costs.estimate(self.models.main, prompt_tokens)):
-            raise RunStopped(
-                f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
-                "request would exceed it.",
-                reason="budget",
-            )
-        request = ChatRequest(
-            model=self.models.main.name,
-            messages=messages,
-            max_tokens=max_tokens,
-            temperature=self.models.temperature,
-            tools=tools,
-            tool_choice="required" if tools else None,
-            purpose=purpose,
-        )
-        started = time.monotonic()
-        self.show(Thinking(True))
-        try:
-            reply = self.client.complete(request)
-        finally:
-            self.show(Thinking(False))
-        latency = time.monotonic() - started
-        usage = reply.usage
-        self._account(
-            self.models.main,
-            usage.prompt_tokens or prompt_tokens,
-            usage.completion_tokens,
-            purpose,
-            latency=latency,
-            counted=prompt_tokens,
-        )
-        return reply
+        """A helper conversation on the fast model (page answers); see ModelCalls.helper."""
+        return self.calls.helper(messages, max_tokens)
 
     def account_embedding(self, info: ModelInfo, tokens: int) -> None:
-        """An embeddings request of long-term memory: in the costs, the journal and the report
-        (no cost line of its own: it is a fraction of a cent)."""
-        self._account(info, tokens, 0, "embedding", shown=False)
-
-    def _account(
-        self,
-        info: ModelInfo,
-        prompt: int,
-        completion: int,
-        purpose: str,
-        *,
-        latency: float = 0.0,
-        counted: int = 0,
-        shown: bool = True,
-    ) -> None:
-        costs = self.state.costs
-        dollars = costs.record(info, prompt, completion)
-        self.journal.append(
-            "request",
-            durable=False,
-            model=info.name,
-            purpose=purpose,
-            prompt_tokens=prompt,
-            completion_tokens=completion,
-            counted_tokens=counted,
-            cost=dollars,
-            latency=round(latency, 3),
-        )
-        if shown:
-            self.show(
-                CostLine(
-                    self.state.cycle + 1,
-                    dollars,
-                    costs.total,
-                    costs.budget,
-                    prompt,
-                    completion,
-                    costs.requests,
-                )
-            )
-        retries = getattr(self.client, "retries_last_request", 0)
-        detail = (
-            f"request {purpose} model={info.name} prompt={prompt} completion={completion} "
-            f"cost=${dollars:.5f} latency={latency:.2f}s retries={retries}"
-        )
-        log.debug(detail)
-        self.show(Notice(detail, "debug"))
-        if costs.should_warn():
-            self.show(
-                Notice(
-                    f"80% of the budget is spent (${costs.total:.4f} of ${costs.budget:.2f}).",
-                    "warn",
-                )
-            )
+        """An embeddings request of long-term memory, in the costs; see ModelCalls.embedding."""
+        self.calls.embedding(info, tokens)
 
     def _ask_until_usable(
         self, messages: list[dict[str, Any]]
@@ -383,7 +246,8 @@ class Agent:
         commands = self.registry.arg_names()
         current = messages
         for attempt in range(MAX_CORRECTIONS + 1):
-            reply = self._request(current, "main" if attempt == 0 else "correction")
+            purpose = "main" if attempt == 0 else "correction"
+            reply = self.calls.main(current, self._tools(), purpose)
             try:
                 proposal = parse_reply(reply.text, reply.tool_calls, commands=commands)
                 refuse_cut_writes(reply, proposal)
