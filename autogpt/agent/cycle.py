@@ -14,6 +14,7 @@ from autogpt.agent import messages as msgs
 from autogpt.agent.authorize import Authorizer, Decision, parse_answer
 from autogpt.agent.correction import MAX_CORRECTIONS, correction_messages, refuse_cut_writes
 from autogpt.agent.events import Authorized, Notice, ProposalShown, ResultShown, Show, Thinking
+from autogpt.agent.fitting import ContextFitter, Recall, Remember
 from autogpt.agent.model_calls import ModelCalls, ModelSetup
 from autogpt.agent.outcome import Outcome
 from autogpt.agent.state import RunState
@@ -25,22 +26,14 @@ from autogpt.llm.catalog import ModelInfo
 from autogpt.llm.client import ContextOverflow, ModelClient, ToolsRejected
 from autogpt.llm.types import ChatReply
 from autogpt.prompt import context as promptctx
-from autogpt.prompt.compact import KEEP_WHOLE, plan_of
-from autogpt.prompt.summary import summarize
-from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS
 from autogpt.reply.parser import Proposal, parse_reply
 
 log = logging.getLogger(__name__)
 
 RESULT_SHARE = 0.25
 OVERFLOW_SHRINK = 0.8
-PLAN_PREFIX = "Your plan so far:"
 
 Ask = Callable[[str], str]
-Recall = Callable[[str, int, set[str]], str]
-"""(query, token budget, texts already in the prompt) -> the memory block, or ""."""
-Remember = Callable[[str, str], None]
-"""(text, kind) -> None: store a result or a summary in long-term memory."""
 
 
 class Agent:
@@ -65,7 +58,6 @@ class Agent:
         memory_share: float = 0.0,
     ) -> None:
         self.ai_name = ai_name
-        self._system_for = system_for
         self.models = models
         self.client = client
         self.registry = registry
@@ -84,8 +76,14 @@ class Agent:
             models=models, client=client, journal=journal, state=state, show=show
         )
         self.counter = self.calls.counter
-        self.fast_counter = self.calls.fast_counter
-        self.reply_tokens = self.calls.reply_tokens
+        self.fitter = ContextFitter(
+            system_for=system_for,
+            calls=self.calls,
+            journal=journal,
+            state=state,
+            show=show,
+            memory=self,
+        )
         ctx.result_budget_tokens = int(models.main_limit * RESULT_SHARE)
         ctx.count_tokens = self.counter.text
 
@@ -94,7 +92,7 @@ class Agent:
         shrink = 1.0
         while True:
             try:
-                messages = self._prepare(shrink)
+                messages = self.fitter.messages(shrink, self._tools())
                 reply, proposal, error = self._ask_until_usable(messages)
                 break
             except ToolsRejected as exc:
@@ -151,85 +149,6 @@ class Agent:
         if not self.state.tool_mode:
             return None
         return [spec.tool() for spec in self.registry.available(self.ctx)]
-
-    def _tail(self, budget_tokens: int) -> str:
-        """The last message's text after the newest result: recalled memories, the plan of the
-        newest reply (past thoughts are not carried in the history), the next-step trigger."""
-        parts = []
-        turns = self.state.view() if self.recall and budget_tokens > 0 else []
-        if self.recall and turns:
-            shown = {str(m.get("content", "")) for t in turns for m in t.messages}
-            query = str(turns[-1].messages[-1].get("content", ""))
-            parts.append(self.recall(query, budget_tokens, shown) if query else "")
-        plan = plan_of(self.state.turns[-1]) if self.state.turns else ""
-        if plan:
-            parts.append(f"{PLAN_PREFIX}\n{plan}")
-        parts.append(TRIGGER_TOOLS if self.state.tool_mode else TRIGGER)
-        return "\n\n".join(p for p in parts if p)
-
-    def _prepare(self, shrink: float) -> list[dict[str, Any]]:
-        limit = int(self.models.main_limit * shrink)
-        tools = self._tools()
-        budget = promptctx.Budget(limit, self.reply_tokens, self.counter.tools(tools))
-        system = self._system_for(self.state.tool_mode)
-        tail = self._tail(int(limit * self.memory_share))
-
-        def fitted() -> promptctx.Fit:
-            return promptctx.fit(
-                system=system,
-                summary=self.state.summary,
-                turns=self.state.view(),
-                tail=tail,
-                budget=budget,
-                counter=self.counter,
-            )
-
-        fit = fitted()
-        crowded = fit.history_tokens > promptctx.HISTORY_SHARE * limit
-        if (fit.drop or crowded) and self._compact():
-            fit = fitted()
-        for _ in range(2):  # a second fold only if the new summary itself crowded the room
-            if not fit.drop:
-                break
-            self._fold(fit.drop)
-            fit = fitted()
-        return fit.messages
-
-    def _compact(self) -> bool:
-        """Shorten every turn but the newest few; False when there is nothing more to shorten."""
-        upto = len(self.state.turns) - KEEP_WHOLE
-        if upto <= self.state.compacted_upto:
-            return False
-        self.state.compacted_upto = upto
-        self.journal.append("compact", compacted_upto=upto)
-        return True
-
-    def _fold(self, drop: int) -> None:
-        """Fold the oldest live turns into the running summary (one request)."""
-        start = self.state.summarized_upto
-        dropped = self.state.turns[start : start + drop]
-        self.show(Thinking(True, "Summarising older history..."))
-        try:
-            summary, usage = summarize(
-                client=self.client,
-                model=self.models.fast.name,
-                limit=self.models.fast_limit,
-                main_limit=self.models.main_limit,
-                counter=self.fast_counter,
-                previous=self.state.summary,
-                turns=dropped,
-                temperature=self.models.temperature,
-            )
-        finally:
-            self.show(Thinking(False))
-        self.calls.account(
-            self.models.fast, usage.prompt_tokens, usage.completion_tokens, "summary"
-        )
-        self.state.summary = summary
-        self.state.summarized_upto = start + drop
-        self.journal.append("summary", summary=summary, summarized_upto=start + drop)
-        if self.remember:
-            self.remember(summary, "summary")
 
     # --- asking --------------------------------------------------------------------------
     def ask_helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
