@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from autogpt import logs, shutdown
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.budget import price_check
-from autogpt.agent.cycle import Agent, ModelSetup, Show
-from autogpt.agent.events import Event, Notice, Thinking
+from autogpt.agent.cycle import Agent
+from autogpt.agent.events import Event, Notice, Show, Thinking
 from autogpt.agent.run import run
 from autogpt.agent.state import RunState
 from autogpt.commands import load_command_modules
@@ -30,17 +28,22 @@ from autogpt.config.ai_profile import AIProfile
 from autogpt.config.launcher import resume_command
 from autogpt.config.legacy import migration_notes
 from autogpt.config.settings import Settings, load_settings
-from autogpt.errors import UsageError
 from autogpt.journal import resume as resuming
 from autogpt.journal.journal import Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
-from autogpt.llm.client import DEFAULT_BASE, OpenAIModelClient, WaitCallback, check_key, needs_key
-from autogpt.llm.retry import Failure
+from autogpt.llm.client import OpenAIModelClient
 from autogpt.prompt.system import build_system_prompt
+from autogpt.session_memory import attach_memory
+from autogpt.session_model import (
+    choose_tool_mode,
+    ensure_api_key,
+    model_setup,
+    wait_notice,
+)
 from autogpt.ui.console import Console
 from autogpt.ui.render import Renderer
-from autogpt.ui.setup import ask_api_key, obtain_profile
+from autogpt.ui.setup import obtain_profile
 from autogpt.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -84,7 +87,7 @@ def start(args: argparse.Namespace, console: Console) -> int:
     if args.list_sessions:
         resuming.print_sessions(console, data_dir)
         return 0
-    settings = _ensure_api_key(settings, console)
+    settings = ensure_api_key(settings, console)
 
     if args.resume:
         loaded = resuming.load_session(data_dir, args.resume)
@@ -134,19 +137,7 @@ def _run_session(
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
-    price = (settings.model_price_input, settings.model_price_output)
-    fast = catalog.lookup(
-        settings.fast_llm_model, fallback_window=settings.fast_token_limit, price=price
-    )
-    smart = catalog.lookup(
-        settings.smart_llm_model, fallback_window=settings.smart_token_limit, price=price
-    )
-    fast_limit = min(settings.fast_token_limit, fast.context_window)
-    smart_limit = min(settings.smart_token_limit, smart.context_window)
-    if options.model_choice == "smart":
-        models = ModelSetup(smart, smart_limit, smart, smart_limit, settings.temperature)
-    else:
-        models = ModelSetup(fast, fast_limit, fast, fast_limit, settings.temperature)
+    models = model_setup(settings, options.model_choice)
     unpriced = price_check([models.main, models.fast], options.budget)
     if unpriced:
         console.warn(unpriced)
@@ -162,10 +153,10 @@ def _run_session(
     ctx = CommandContext(workspace=workspace, settings=settings, notify=console.info)
     if options.tool_mode is None:
         schemas = json.dumps([spec.tool() for spec in registry.available(ctx)])
-        options.tool_mode = _tool_mode(
+        options.tool_mode = choose_tool_mode(
             settings, models.main, models.main_limit, schema_tokens=len(schemas) // 3
         )
-    client = OpenAIModelClient(settings, on_wait=_wait_notice(console))
+    client = OpenAIModelClient(settings, on_wait=wait_notice(console))
 
     shutdown.hold()  # from here on a stop ends a cycle (or the run, before one) with a report
     journal = Journal(folder, secrets_to_hide=secrets)
@@ -232,7 +223,7 @@ def _run_session(
         exit_key=settings.exit_key,
     )
     ctx.ask_model = agent.ask_helper
-    _attach_memory(agent, settings, client, console, wipe=args.wipe_memory)
+    attach_memory(agent, settings, client, console, wipe=args.wipe_memory)
     try:
         outcome, code = run(
             agent,
@@ -292,105 +283,6 @@ def _snapshot(
             "status": outcome or "running",
         }
     )
-
-
-TOOLS_MAX_SHARE = 0.2
-
-
-def _tool_mode(
-    settings: Settings, info: catalog.ModelInfo, limit: int, *, schema_tokens: int
-) -> bool:
-    """``auto``: tool calls for models known to support them, unless the schemas would take
-    more than a fifth of the token limit (a 4k window: the JSON format's command list is a
-    third of their size)."""
-    if settings.openai_functions == "true":
-        return True
-    if settings.openai_functions == "false":
-        return False
-    return info.known and info.tools and schema_tokens <= TOOLS_MAX_SHARE * limit
-
-
-def _ensure_api_key(settings: Settings, console: Console) -> Settings:
-    if settings.openai_api_key is not None:
-        return settings
-    base = settings.openai_api_base or DEFAULT_BASE
-    why = "No OPENAI_API_KEY is set."
-    if base.rstrip("/") != DEFAULT_BASE:  # self-hosted endpoints often need no key: ask if so
-        if not console.interactive:
-            return settings
-        with console.waiting(f"Asking {base} whether it needs a key..."):
-            if not needs_key(settings):
-                return settings
-        why = f"The endpoint at {base} needs an API key (401) and no OPENAI_API_KEY is set."
-    if console.interactive:
-        key = ask_api_key(
-            console, Path(".env"), why=why, check=lambda typed: check_key(settings, typed)
-        )
-        if key:
-            return settings.model_copy(update={"openai_api_key": SecretStr(key)})
-    raise UsageError(
-        "OPENAI_API_KEY is not set. Put it in .env (copy .env.template to .env) "
-        "or in the environment."
-    )
-
-
-def _wait_notice(console: Console) -> WaitCallback:
-    def notice(attempt: int, total: int, seconds: float, failure: Failure) -> None:
-        console.warn(
-            f"Model request failed ({failure.describe()}), retry {attempt}/{total} in "
-            f"{round(seconds, 1):g} s"
-        )
-
-    return notice
-
-
-def _attach_memory(
-    agent: Agent, settings: Settings, client: OpenAIModelClient, console: Console, *, wipe: bool
-) -> None:
-    """Long-term memory: opened lazily (no I/O here), so it never delays the first request; a
-    failing backend turns itself off with one warning."""
-    if settings.memory_backend == "no_memory":
-        return
-    from autogpt.memory.factory import open_memory
-    from autogpt.memory.recall import recall_block
-
-    dimensions = settings.embedding_dimensions or None
-    model = catalog.lookup(settings.embedding_model, fallback_window=8191)
-    if not model.priced:
-        left_out = " (and the budget leaves them out)" if agent.state.costs.budget else ""
-        console.warn(
-            f"The price of the embedding model {model.name!r} is unknown: its requests "
-            f"for long-term memory count as $0 in the costs{left_out}."
-        )
-
-    def embed_batch(texts: list[str]) -> list[list[float]]:
-        with console.waiting("Embedding for long-term memory..."):
-            vectors, used = client.embed(
-                texts, model=settings.embedding_model, dimensions=dimensions
-            )
-        agent.account_embedding(model, used)
-        return vectors
-
-    store = open_memory(
-        settings,
-        embed_batch=embed_batch,
-        count_tokens=tokens.TokenCounter("cl100k_base").text,
-        warn=console.warn,
-    )
-    if wipe:
-        store.clear()
-        console.info("Long-term memory wiped.")
-    agent.recall = lambda query, budget, shown: recall_block(
-        store,
-        query,
-        budget_tokens=budget,
-        count_tokens=agent.counter.text,
-        exclude=shown,
-        min_score=0.2,
-    )
-    agent.remember = lambda text, kind: store.add(text, kind=kind)
-    agent.memory_share = settings.memory_prompt_share
-    agent.ctx.resources.get_or_create("memory", lambda: store, lambda s: s.close())
 
 
 def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandContext) -> Show:

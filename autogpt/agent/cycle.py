@@ -8,21 +8,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from autogpt.agent import messages as msgs
 from autogpt.agent.authorize import Authorizer, Decision, parse_answer
 from autogpt.agent.correction import MAX_CORRECTIONS, correction_messages, refuse_cut_writes
-from autogpt.agent.events import (
-    Authorized,
-    CostLine,
-    Event,
-    Notice,
-    ProposalShown,
-    ResultShown,
-    Thinking,
-)
+from autogpt.agent.events import Authorized, Notice, ProposalShown, ResultShown, Show, Thinking
+from autogpt.agent.fitting import ContextFitter, Recall, Remember
+from autogpt.agent.model_calls import ModelCalls, ModelSetup
 from autogpt.agent.outcome import Outcome
 from autogpt.agent.state import RunState
 from autogpt.commands.context import CommandContext
@@ -31,37 +24,16 @@ from autogpt.errors import ReplyError, RunStopped
 from autogpt.journal.journal import Journal
 from autogpt.llm.catalog import ModelInfo
 from autogpt.llm.client import ContextOverflow, ModelClient, ToolsRejected
-from autogpt.llm.tokens import TokenCounter
-from autogpt.llm.types import ChatReply, ChatRequest
+from autogpt.llm.types import ChatReply
 from autogpt.prompt import context as promptctx
-from autogpt.prompt.compact import KEEP_WHOLE, plan_of
-from autogpt.prompt.summary import summarize
-from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS
 from autogpt.reply.parser import Proposal, parse_reply
 
 log = logging.getLogger(__name__)
 
 RESULT_SHARE = 0.25
 OVERFLOW_SHRINK = 0.8
-PLAN_PREFIX = "Your plan so far:"
 
 Ask = Callable[[str], str]
-Show = Callable[[Event], None]
-Recall = Callable[[str, int, set[str]], str]
-"""(query, token budget, texts already in the prompt) -> the memory block, or ""."""
-Remember = Callable[[str, str], None]
-"""(text, kind) -> None: store a result or a summary in long-term memory."""
-
-
-@dataclass(frozen=True)
-class ModelSetup:
-    """The main model and the fast model (summaries, page answers), each with its limit."""
-
-    main: ModelInfo
-    main_limit: int
-    fast: ModelInfo
-    fast_limit: int
-    temperature: float = 0.0
 
 
 class Agent:
@@ -86,7 +58,6 @@ class Agent:
         memory_share: float = 0.0,
     ) -> None:
         self.ai_name = ai_name
-        self._system_for = system_for
         self.models = models
         self.client = client
         self.registry = registry
@@ -101,9 +72,18 @@ class Agent:
         self.recall = recall
         self.remember = remember
         self.memory_share = memory_share
-        self.counter = TokenCounter(models.main.encoding)
-        self.fast_counter = TokenCounter(models.fast.encoding)
-        self.reply_tokens = promptctx.reply_reserve(models.main_limit, models.main.max_output)
+        self.calls = ModelCalls(
+            models=models, client=client, journal=journal, state=state, show=show
+        )
+        self.counter = self.calls.counter
+        self.fitter = ContextFitter(
+            system_for=system_for,
+            calls=self.calls,
+            journal=journal,
+            state=state,
+            show=show,
+            memory=self,
+        )
         ctx.result_budget_tokens = int(models.main_limit * RESULT_SHARE)
         ctx.count_tokens = self.counter.text
 
@@ -112,7 +92,7 @@ class Agent:
         shrink = 1.0
         while True:
             try:
-                messages = self._prepare(shrink)
+                messages = self.fitter.messages(shrink, self._tools())
                 reply, proposal, error = self._ask_until_usable(messages)
                 break
             except ToolsRejected as exc:
@@ -170,212 +150,14 @@ class Agent:
             return None
         return [spec.tool() for spec in self.registry.available(self.ctx)]
 
-    def _tail(self, budget_tokens: int) -> str:
-        """The last message's text after the newest result: recalled memories, the plan of the
-        newest reply (past thoughts are not carried in the history), the next-step trigger."""
-        parts = []
-        turns = self.state.view() if self.recall and budget_tokens > 0 else []
-        if self.recall and turns:
-            shown = {str(m.get("content", "")) for t in turns for m in t.messages}
-            query = str(turns[-1].messages[-1].get("content", ""))
-            parts.append(self.recall(query, budget_tokens, shown) if query else "")
-        plan = plan_of(self.state.turns[-1]) if self.state.turns else ""
-        if plan:
-            parts.append(f"{PLAN_PREFIX}\n{plan}")
-        parts.append(TRIGGER_TOOLS if self.state.tool_mode else TRIGGER)
-        return "\n\n".join(p for p in parts if p)
-
-    def _prepare(self, shrink: float) -> list[dict[str, Any]]:
-        limit = int(self.models.main_limit * shrink)
-        tools = self._tools()
-        budget = promptctx.Budget(limit, self.reply_tokens, self.counter.tools(tools))
-        system = self._system_for(self.state.tool_mode)
-        tail = self._tail(int(limit * self.memory_share))
-
-        def fitted() -> promptctx.Fit:
-            return promptctx.fit(
-                system=system,
-                summary=self.state.summary,
-                turns=self.state.view(),
-                tail=tail,
-                budget=budget,
-                counter=self.counter,
-            )
-
-        fit = fitted()
-        crowded = fit.history_tokens > promptctx.HISTORY_SHARE * limit
-        if (fit.drop or crowded) and self._compact():
-            fit = fitted()
-        for _ in range(2):  # a second fold only if the new summary itself crowded the room
-            if not fit.drop:
-                break
-            self._fold(fit.drop)
-            fit = fitted()
-        return fit.messages
-
-    def _compact(self) -> bool:
-        """Shorten every turn but the newest few; False when there is nothing more to shorten."""
-        upto = len(self.state.turns) - KEEP_WHOLE
-        if upto <= self.state.compacted_upto:
-            return False
-        self.state.compacted_upto = upto
-        self.journal.append("compact", compacted_upto=upto)
-        return True
-
-    def _fold(self, drop: int) -> None:
-        """Fold the oldest live turns into the running summary (one request)."""
-        start = self.state.summarized_upto
-        dropped = self.state.turns[start : start + drop]
-        self.show(Thinking(True, "Summarising older history..."))
-        try:
-            summary, usage = summarize(
-                client=self.client,
-                model=self.models.fast.name,
-                limit=self.models.fast_limit,
-                main_limit=self.models.main_limit,
-                counter=self.fast_counter,
-                previous=self.state.summary,
-                turns=dropped,
-                temperature=self.models.temperature,
-            )
-        finally:
-            self.show(Thinking(False))
-        self._account(self.models.fast, usage.prompt_tokens, usage.completion_tokens, "summary")
-        self.state.summary = summary
-        self.state.summarized_upto = start + drop
-        self.journal.append("summary", summary=summary, summarized_upto=start + drop)
-        if self.remember:
-            self.remember(summary, "summary")
-
     # --- asking --------------------------------------------------------------------------
     def ask_helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
-        """A helper conversation on the fast model (page answers): no system prompt of ours, no
-        tools; counted in the costs and held to the budget like every request."""
-        info = self.models.fast
-        prompt_tokens = self.fast_counter.messages(messages)
-        max_tokens = max(16, min(max_tokens, self.models.fast_limit - prompt_tokens))
-        costs = self.state.costs
-        if costs.would_exceed(costs.estimate(info, prompt_tokens)):
-            raise RunStopped(
-                f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
-                "request would exceed it.",
-                reason="budget",
-            )
-        started = time.monotonic()
-        reply = self.client.complete(
-            ChatRequest(
-                model=info.name,
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=self.models.temperature,
-                purpose="helper",
-            )
-        )
-        self._account(
-            info,
-            reply.usage.prompt_tokens or prompt_tokens,
-            reply.usage.completion_tokens,
-            "helper",
-            latency=time.monotonic() - started,
-            counted=prompt_tokens,
-        )
-        return reply.text or ""
-
-    def _request(self, messages: list[dict[str, Any]], purpose: str) -> ChatReply:
-        tools = self._tools()
-        prompt_tokens = self.counter.messages(messages) + self.counter.tools(tools)
-        max_tokens = min(self.reply_tokens, self.models.main_limit - prompt_tokens)
-        if max_tokens < 64:
-            raise ContextOverflow(f"only {max_tokens} tokens left for the reply")
-        costs = self.state.costs
-        if costs.would_exceed(costs.estimate(self.models.main, prompt_tokens)):
-            raise RunStopped(
-                f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
-                "request would exceed it.",
-                reason="budget",
-            )
-        request = ChatRequest(
-            model=self.models.main.name,
-            messages=messages,
-            max_tokens=max_tokens,
-            temperature=self.models.temperature,
-            tools=tools,
-            tool_choice="required" if tools else None,
-            purpose=purpose,
-        )
-        started = time.monotonic()
-        self.show(Thinking(True))
-        try:
-            reply = self.client.complete(request)
-        finally:
-            self.show(Thinking(False))
-        latency = time.monotonic() - started
-        usage = reply.usage
-        self._account(
-            self.models.main,
-            usage.prompt_tokens or prompt_tokens,
-            usage.completion_tokens,
-            purpose,
-            latency=latency,
-            counted=prompt_tokens,
-        )
-        return reply
+        """A helper conversation on the fast model (page answers); see ModelCalls.helper."""
+        return self.calls.helper(messages, max_tokens)
 
     def account_embedding(self, info: ModelInfo, tokens: int) -> None:
-        """An embeddings request of long-term memory: in the costs, the journal and the report
-        (no cost line of its own: it is a fraction of a cent)."""
-        self._account(info, tokens, 0, "embedding", shown=False)
-
-    def _account(
-        self,
-        info: ModelInfo,
-        prompt: int,
-        completion: int,
-        purpose: str,
-        *,
-        latency: float = 0.0,
-        counted: int = 0,
-        shown: bool = True,
-    ) -> None:
-        costs = self.state.costs
-        dollars = costs.record(info, prompt, completion)
-        self.journal.append(
-            "request",
-            durable=False,
-            model=info.name,
-            purpose=purpose,
-            prompt_tokens=prompt,
-            completion_tokens=completion,
-            counted_tokens=counted,
-            cost=dollars,
-            latency=round(latency, 3),
-        )
-        if shown:
-            self.show(
-                CostLine(
-                    self.state.cycle + 1,
-                    dollars,
-                    costs.total,
-                    costs.budget,
-                    prompt,
-                    completion,
-                    costs.requests,
-                )
-            )
-        retries = getattr(self.client, "retries_last_request", 0)
-        detail = (
-            f"request {purpose} model={info.name} prompt={prompt} completion={completion} "
-            f"cost=${dollars:.5f} latency={latency:.2f}s retries={retries}"
-        )
-        log.debug(detail)
-        self.show(Notice(detail, "debug"))
-        if costs.should_warn():
-            self.show(
-                Notice(
-                    f"80% of the budget is spent (${costs.total:.4f} of ${costs.budget:.2f}).",
-                    "warn",
-                )
-            )
+        """An embeddings request of long-term memory, in the costs; see ModelCalls.embedding."""
+        self.calls.embedding(info, tokens)
 
     def _ask_until_usable(
         self, messages: list[dict[str, Any]]
@@ -383,7 +165,8 @@ class Agent:
         commands = self.registry.arg_names()
         current = messages
         for attempt in range(MAX_CORRECTIONS + 1):
-            reply = self._request(current, "main" if attempt == 0 else "correction")
+            purpose = "main" if attempt == 0 else "correction"
+            reply = self.calls.main(current, self._tools(), purpose)
             try:
                 proposal = parse_reply(reply.text, reply.tool_calls, commands=commands)
                 refuse_cut_writes(reply, proposal)

@@ -5,6 +5,7 @@ The agent never prints; ``ui/console.py`` renders these. Tests collect them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -54,3 +55,4 @@ class Authorized:
 
 
 Event = Thinking | ProposalShown | ResultShown | Notice | CostLine | Authorized
+Show = Callable[[Event], None]

@@ -1,0 +1,134 @@
+"""The next request's messages, fitted into the main model's limit.
+
+When the history crowds the room, older turns are first compacted (shortened in place, no
+request), then the oldest are folded into the running summary (one request to the fast model).
+Both steps are journaled so a resumed run rebuilds the same prompt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from autogpt.agent.events import Show, Thinking
+from autogpt.agent.model_calls import ModelCalls
+from autogpt.agent.state import RunState
+from autogpt.journal.journal import Journal
+from autogpt.prompt import context as promptctx
+from autogpt.prompt.compact import KEEP_WHOLE, plan_of
+from autogpt.prompt.summary import summarize
+from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS
+
+PLAN_PREFIX = "Your plan so far:"
+
+Recall = Callable[[str, int, set[str]], str]
+"""(query, token budget, texts already in the prompt) -> the memory block, or ""."""
+Remember = Callable[[str, str], None]
+"""(text, kind) -> None: store a result or a summary in long-term memory."""
+
+
+class MemoryHooks(Protocol):
+    """Long-term memory as the agent holds it (attached after the agent is built)."""
+
+    recall: Recall | None
+    remember: Remember | None
+    memory_share: float
+
+
+class ContextFitter:
+    def __init__(
+        self,
+        *,
+        system_for: Callable[[bool], str],
+        calls: ModelCalls,
+        journal: Journal,
+        state: RunState,
+        show: Show,
+        memory: MemoryHooks,
+    ) -> None:
+        self._system_for = system_for
+        self.calls = calls
+        self.journal = journal
+        self.state = state
+        self.show = show
+        self.memory = memory
+
+    def messages(self, shrink: float, tools: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        """System, summary, history and the next-step message within ``shrink`` of the limit."""
+        counter = self.calls.counter
+        limit = int(self.calls.models.main_limit * shrink)
+        budget = promptctx.Budget(limit, self.calls.reply_tokens, counter.tools(tools))
+        system = self._system_for(self.state.tool_mode)
+        tail = self._tail(int(limit * self.memory.memory_share))
+
+        def fitted() -> promptctx.Fit:
+            return promptctx.fit(
+                system=system,
+                summary=self.state.summary,
+                turns=self.state.view(),
+                tail=tail,
+                budget=budget,
+                counter=counter,
+            )
+
+        fit = fitted()
+        crowded = fit.history_tokens > promptctx.HISTORY_SHARE * limit
+        if (fit.drop or crowded) and self._compact():
+            fit = fitted()
+        for _ in range(2):  # a second fold only if the new summary itself crowded the room
+            if not fit.drop:
+                break
+            self._fold(fit.drop)
+            fit = fitted()
+        return fit.messages
+
+    def _tail(self, budget_tokens: int) -> str:
+        """The last message's text after the newest result: recalled memories, the plan of the
+        newest reply (past thoughts are not carried in the history), the next-step trigger."""
+        parts = []
+        recall = self.memory.recall
+        turns = self.state.view() if recall and budget_tokens > 0 else []
+        if recall and turns:
+            shown = {str(m.get("content", "")) for t in turns for m in t.messages}
+            query = str(turns[-1].messages[-1].get("content", ""))
+            parts.append(recall(query, budget_tokens, shown) if query else "")
+        plan = plan_of(self.state.turns[-1]) if self.state.turns else ""
+        if plan:
+            parts.append(f"{PLAN_PREFIX}\n{plan}")
+        parts.append(TRIGGER_TOOLS if self.state.tool_mode else TRIGGER)
+        return "\n\n".join(p for p in parts if p)
+
+    def _compact(self) -> bool:
+        """Shorten every turn but the newest few; False when there is nothing more to shorten."""
+        upto = len(self.state.turns) - KEEP_WHOLE
+        if upto <= self.state.compacted_upto:
+            return False
+        self.state.compacted_upto = upto
+        self.journal.append("compact", compacted_upto=upto)
+        return True
+
+    def _fold(self, drop: int) -> None:
+        """Fold the oldest live turns into the running summary (one request)."""
+        models = self.calls.models
+        start = self.state.summarized_upto
+        dropped = self.state.turns[start : start + drop]
+        self.show(Thinking(True, "Summarising older history..."))
+        try:
+            summary, usage = summarize(
+                client=self.calls.client,
+                model=models.fast.name,
+                limit=models.fast_limit,
+                main_limit=models.main_limit,
+                counter=self.calls.fast_counter,
+                previous=self.state.summary,
+                turns=dropped,
+                temperature=models.temperature,
+            )
+        finally:
+            self.show(Thinking(False))
+        self.calls.account(models.fast, usage.prompt_tokens, usage.completion_tokens, "summary")
+        self.state.summary = summary
+        self.state.summarized_upto = start + drop
+        self.journal.append("summary", summary=summary, summarized_upto=start + drop)
+        if self.memory.remember:
+            self.memory.remember(summary, "summary")
