@@ -10,6 +10,7 @@ through the proxy settings.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ DUCKDUCKGO_URL = "https://duckduckgo.com/"
 MAX_ANSWER_BYTES = 2_000_000
 SEARCH_TIMEOUT = 20.0
 _CJK = re.compile(r"[\u3400-\u9fff]")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,8 @@ def _duckduckgo(query: str, num: int, settings: Settings, route: Route) -> list[
         text = str(exc)
         if "No results" in text:
             return []
-        via = f" (through proxy {redact(proxy)})" if proxy else ""
-        raise CommandError(f"DuckDuckGo search failed{via}: {for_terminal(text, 200)}") from None
+        log.info("DuckDuckGo search failed: %s", text)
+        raise CommandError(f"DuckDuckGo search failed: {ddgs_reason(text, proxy)}") from None
     return [
         SearchResult(_text(item.get("title")), str(item.get("href") or ""), _text(item.get("body")))
         for item in found or []
@@ -160,6 +162,36 @@ BACKENDS: dict[str, Backend] = {
     "google": _google,
     "duckduckgo": _duckduckgo,
 }
+
+
+_NO_NAMES = ("error resolving dns", "dns error", "name or service not known", "nodename nor")
+_HINT = "set HTTPS_PROXY to a proxy that can reach them, or SEARXNG_URL to a SearXNG of your own"
+
+
+def ddgs_reason(text: str, proxy: str | None) -> str:
+    """ddgs' error (a chain of its HTTP client's messages, about whichever of the search sites
+    it tried last) said in one line that tells the user and the model what to do."""
+    lowered = text.lower()
+    shown = redact(proxy) if proxy else ""
+    if proxy and "proxy connect failed" in lowered:
+        status = re.search(r"HTTP/\d(?:\.\d)? (\d{3})", text)
+        answer = f" (HTTP {status.group(1)})" if status else ""
+        return f"the proxy {shown} could not reach the search sites{answer}"
+    if any(marker in lowered for marker in _NO_NAMES):
+        where = f" behind the proxy {shown}" if proxy else ""
+        return (
+            f"the search sites' names did not resolve{where}: no internet here, or they "
+            f"are blocked; {_HINT}"
+        )
+    if "connection refused" in lowered or "os error 111" in lowered:
+        if proxy:
+            return f"the proxy {shown} refused the connection; check the proxy setting"
+        return f"the search sites refused the connection; {_HINT}"
+    if "timed out" in lowered or "timeout" in lowered:
+        via = f" through the proxy {shown}" if proxy else ""
+        return f"the search sites did not answer in time{via}"
+    via = f" (through proxy {shown})" if proxy else ""
+    return f"{for_terminal(text, 200)}{via}"
 
 
 def _json(body: bytes, who: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 
 from autogpt.errors import CommandError
 from autogpt.web import search as search_module
-from autogpt.web.search import backend_order, search
+from autogpt.web.search import backend_order, ddgs_reason, search
 from tests.support.proxy_server import RecordingProxy
 from tests.web.conftest import make_settings
 from tests.web.site import Site, _Request
@@ -139,6 +139,33 @@ def test_duckduckgo_goes_through_the_proxy() -> None:
         settings = make_settings(
             search_backend="duckduckgo", https_proxy=proxy.url, browse_page_timeout=5
         )
-        with pytest.raises(CommandError, match=f"through proxy {proxy.url}"):
+        with pytest.raises(CommandError) as failed:
             search(settings, "ice cream", 3)
     assert proxy.seen and all(method == "CONNECT" for method, _ in proxy.seen)
+    assert f"the proxy {proxy.url} could not reach the search sites (HTTP 502)" in str(failed.value)
+
+
+def test_a_refusing_proxy_for_duckduckgo_is_named_in_one_line() -> None:
+    settings = make_settings(
+        search_backend="duckduckgo", https_proxy="http://127.0.0.1:1", browse_page_timeout=5
+    )
+    with pytest.raises(CommandError) as failed:
+        search(settings, "冰淇淋", 3)
+    message = str(failed.value)
+    assert message == (
+        "web search failed: duckduckgo: DuckDuckGo search failed: the proxy "
+        "http://127.0.0.1:1 refused the connection; check the proxy setting"
+    )
+
+
+def test_search_sites_that_do_not_resolve_get_the_proxy_and_searxng_hint() -> None:
+    """ddgs' own text when the machine has no name service for the public search sites (as
+    seen on this machine); a pure function, so no public address is asked here."""
+    text = (
+        "DNSError('error sending request for url (https://search.brave.com/search?q=x) > error "
+        'resolving DNS > DNS error: no records found for Query { name: Name("search.brave.com.")'
+    )
+    reason = ddgs_reason(text, None)
+    assert reason.startswith("the search sites' names did not resolve: no internet here")
+    assert "HTTPS_PROXY" in reason and "SEARXNG_URL" in reason
+    assert "brave" not in reason
