@@ -25,6 +25,8 @@ class CostTracker:
     budget: float = 0.0
     per_model: dict[str, ModelUsage] = field(default_factory=dict)
     warned: bool = False
+    embedding_requests: int = 0
+    """Of the requests, those of long-term memory (shown apart on the cost line)."""
 
     @property
     def total(self) -> float:

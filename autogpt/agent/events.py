@@ -46,6 +46,9 @@ class CostLine:
     prompt_tokens: int
     completion_tokens: int
     requests: int
+    """Requests to the chat models."""
+    embeddings: int = 0
+    """Embedding requests of long-term memory."""
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ class ModelCalls:
     def embedding(self, info: ModelInfo, tokens: int) -> None:
         """An embeddings request of long-term memory: in the costs, the journal and the report
         (no cost line of its own: it is a fraction of a cent)."""
+        self.state.costs.embedding_requests += 1
         self.account(info, tokens, 0, "embedding", shown=False)
 
     def _check_budget(self, info: ModelInfo, prompt_tokens: int) -> None:
@@ -168,7 +169,8 @@ class ModelCalls:
                     costs.budget,
                     prompt,
                     completion,
-                    costs.requests,
+                    costs.requests - costs.embedding_requests,
+                    costs.embedding_requests,
                 )
             )
         retries = getattr(self.client, "retries_last_request", 0)

@@ -98,10 +98,7 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
         elif kind == "compact":
             state.compacted_upto = int(event.get("compacted_upto", 0))
         elif kind == "request":
-            info = catalog.lookup(event.get("model", ""), fallback_window=4096)
-            state.costs.record(
-                info, int(event.get("prompt_tokens", 0)), int(event.get("completion_tokens", 0))
-            )
+            _account(state, event)
         elif kind == "tool_mode":
             state.tool_mode = bool(event.get("enabled"))
             options["tool_mode"] = state.tool_mode
@@ -123,6 +120,15 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
     if events:
         state.started = float(events[0].get("ts", 0.0))
     return loaded
+
+
+def _account(state: RunState, event: dict[str, Any]) -> None:
+    if event.get("purpose") == "embedding":
+        state.costs.embedding_requests += 1
+    info = catalog.lookup(event.get("model", ""), fallback_window=4096)
+    state.costs.record(
+        info, int(event.get("prompt_tokens", 0)), int(event.get("completion_tokens", 0))
+    )
 
 
 def _end(loaded: LoadedSession, event: dict[str, Any]) -> None:

@@ -70,6 +70,7 @@ class Renderer:
                 f"Cost: ${event.request_cost:.4f} this request, ${event.total:.4f} total"
                 f"{budget} | tokens {event.prompt_tokens:,} in, {event.completion_tokens:,} out"
                 f" | {event.requests} request{'s' if event.requests != 1 else ''}"
+                + (f" (+{event.embeddings} for memory)" if event.embeddings else "")
             )
         elif isinstance(event, Authorized):
             if event.remaining > 0:

@@ -91,3 +91,21 @@ def test_an_embedding_model_of_unknown_price_is_said_once(model_server, tmp_path
         if "price of the embedding model 'nomic-embed-text' is unknown" in line
     ]
     assert len(warned) == 1
+
+
+def test_the_cost_line_counts_memory_requests_apart(model_server, tmp_path, workspace):
+    """ "2 requests" means two replies of the model; embeddings are shown beside them."""
+    write_profile(tmp_path)
+    model_server.script(
+        [
+            autogpt_reply("list_files", {"directory": "."}),
+            autogpt_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    env = agent_env(model_server, MEMORY_BACKEND="local")
+    done = run_agent(model_server, "-c", "-l", "5", "-y", env=env)
+    assert done.returncode == 0, done.stdout
+    embeddings = len(model_server.embedding_requests)
+    assert embeddings > 0
+    cost_lines = [line for line in done.stdout.splitlines() if line.startswith("Cost: ")]
+    assert cost_lines[-1].endswith(f"| 2 requests (+{embeddings} for memory)"), cost_lines
