@@ -8,6 +8,7 @@ import re
 import shutil
 
 import pexpect
+import pytest
 import yaml
 
 from tests.e2e.harness import agent_env, spawn_agent, write_profile
@@ -54,7 +55,17 @@ def test_setup_prompts_edit_chinese_with_backspace_and_arrows_and_recall_history
     assert saved["ai_goals"] == ["写一篇冰淇淋报告", "写一篇冰淇淋摘要"]
 
 
-def test_a_plain_y_shows_the_authorised_line(model_server, tmp_path, workspace):
+@pytest.mark.parametrize(
+    ("answer", "acknowledged", "shown_instead"),
+    [
+        ("y", "COMMAND AUTHORISED BY USER", "SYSTEM: Command write_to_file"),
+        ("请用中文写", "Feedback noted", "THOUGHTS:"),
+    ],
+    ids=["plain-y-shows-the-authorised-line", "feedback-is-acknowledged"],
+)
+def test_an_answer_is_acknowledged_on_screen(
+    model_server, tmp_path, workspace, answer, acknowledged, shown_instead
+):
     write_profile(tmp_path)
     model_server.script(
         [
@@ -64,27 +75,9 @@ def test_a_plain_y_shows_the_authorised_line(model_server, tmp_path, workspace):
     )
     child = spawn_agent(model_server, "-y")
     child.expect("Input:")
-    child.sendline("y")
-    child.expect(["COMMAND AUTHORISED BY USER", "SYSTEM: Command write_to_file"])
-    assert child.after == "COMMAND AUTHORISED BY USER"
-    child.expect("Input:")
-    child.sendline("y")
-    assert _finish(child) == 0
-
-
-def test_feedback_is_acknowledged_on_screen(model_server, tmp_path, workspace):
-    write_profile(tmp_path)
-    model_server.script(
-        [
-            autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
-            autogpt_reply("task_complete", {"reason": "done"}),
-        ]
-    )
-    child = spawn_agent(model_server, "-y")
-    child.expect("Input:")
-    child.sendline("请用中文写")
-    child.expect(["Feedback noted", "THOUGHTS:"])
-    assert child.after == "Feedback noted"
+    child.sendline(answer)
+    child.expect([acknowledged, shown_instead])
+    assert child.after == acknowledged
     child.expect("Input:")
     child.sendline("y")
     assert _finish(child) == 0
