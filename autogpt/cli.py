@@ -12,6 +12,9 @@ from collections.abc import Sequence
 
 from autogpt import __version__
 
+MAX_GOALS = 5
+"""config/ai_profile.py's cap, not imported from there so that ``--help`` stays light."""
+
 
 def _positive_int(text: str) -> int:
     try:
@@ -101,6 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="offer the download_file command to the agent",
     )
     p.add_argument(
+        "--ai-name", metavar="NAME", help="with --goal: the AI's name (default: Entrepreneur-GPT)"
+    )
+    p.add_argument("--ai-role", metavar="ROLE", help="with --goal: the AI's role")
+    p.add_argument(
+        "--goal",
+        action="append",
+        metavar="TEXT",
+        help=f"a goal (repeat for more, at most {MAX_GOALS}): run with these instead of the AI "
+        "settings file, which is neither read nor written",
+    )
+    p.add_argument(
         "--resume",
         nargs="?",
         const="latest",
@@ -123,7 +137,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.continuous_limit and not args.continuous and not args.resume:
         parser.error("--continuous-limit can only be used with --continuous")
+    _check_goals(parser, args)
     return args
+
+
+def _check_goals(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    goals = [goal.strip() for goal in args.goal or []]
+    if (args.ai_name or args.ai_role) and not goals:
+        parser.error("--ai-name and --ai-role go with at least one --goal")
+    if goals and args.resume:
+        parser.error("--goal starts a new session; it cannot be combined with --resume")
+    if len(goals) > MAX_GOALS:
+        parser.error(f"at most {MAX_GOALS} goals, got {len(goals)} --goal")
+    if any(not goal for goal in goals):
+        parser.error("--goal needs a text")
+    args.goal = goals or None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

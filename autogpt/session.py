@@ -24,7 +24,7 @@ from autogpt.commands import load_command_modules
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import Registry
 from autogpt.config import proxy
-from autogpt.config.ai_profile import AIProfile
+from autogpt.config.ai_profile import DEFAULT_NAME, DEFAULT_ROLE, AIProfile
 from autogpt.config.launcher import resume_command
 from autogpt.config.legacy import migration_notes
 from autogpt.config.settings import Settings, load_settings
@@ -43,7 +43,7 @@ from autogpt.session_model import (
 )
 from autogpt.ui.console import Console
 from autogpt.ui.render import Renderer
-from autogpt.ui.setup import obtain_profile
+from autogpt.ui.setup import obtain_profile, show_profile
 from autogpt.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -108,9 +108,7 @@ def start(args: argparse.Namespace, console: Console) -> int:
                 "it was loaded up to the last whole record."
             )
     else:
-        profile = obtain_profile(
-            console, Path(settings.ai_settings_file), skip_reprompt=args.skip_reprompt
-        )
+        profile = _profile_for(args, console, settings)
         options = RunOptions(
             continuous=args.continuous,
             continuous_limit=args.continuous_limit or 0,
@@ -267,6 +265,23 @@ def _window_start(args: argparse.Namespace, loaded: resuming.LoadedSession | Non
     if args.continuous_limit or loaded.last_outcome == "limit":
         return loaded.state.cycle
     return loaded.window_start
+
+
+def _profile_for(args: argparse.Namespace, console: Console, settings: Settings) -> AIProfile:
+    """The AI from ``--ai-name/--ai-role/--goal`` (no settings file read or written), else from
+    the settings file or the prompts."""
+    goals = getattr(args, "goal", None)
+    if not goals:
+        return obtain_profile(
+            console, Path(settings.ai_settings_file), skip_reprompt=args.skip_reprompt
+        )
+    profile = AIProfile(
+        ai_name=(args.ai_name or "").strip() or DEFAULT_NAME,
+        ai_role=(args.ai_role or "").strip() or DEFAULT_ROLE,
+        ai_goals=list(goals),
+    )
+    show_profile(console, profile)
+    return profile
 
 
 def _snapshot(
