@@ -36,7 +36,12 @@ class CostTracker:
     def requests(self) -> int:
         return sum(u.requests for u in self.per_model.values())
 
-    def record(self, info: ModelInfo, prompt_tokens: int, completion_tokens: int) -> float:
+    def record(
+        self, info: ModelInfo, prompt_tokens: int, completion_tokens: int, *, purpose: str = ""
+    ) -> float:
+        """Count one request (``purpose="embedding"``: one of long-term memory); its dollars."""
+        if purpose == "embedding":
+            self.embedding_requests += 1
         usage = self.per_model.setdefault(info.name, ModelUsage())
         dollars = cost(info, prompt_tokens, completion_tokens)
         usage.requests += 1

@@ -122,7 +122,6 @@ class ModelCalls:
     def embedding(self, info: ModelInfo, tokens: int) -> None:
         """An embeddings request of long-term memory: in the costs, the journal and the report
         (no cost line of its own: it is a fraction of a cent)."""
-        self.state.costs.embedding_requests += 1
         self.account(info, tokens, 0, "embedding", shown=False)
 
     def _check_budget(self, info: ModelInfo, prompt_tokens: int) -> None:
@@ -148,7 +147,7 @@ class ModelCalls:
         """Record one request's tokens and dollars: costs, journal, cost line, debug log, the
         80% warning."""
         costs = self.state.costs
-        dollars = costs.record(info, prompt, completion)
+        dollars = costs.record(info, prompt, completion, purpose=purpose)
         self.journal.append(
             "request",
             durable=False,

@@ -123,11 +123,12 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
 
 
 def _account(state: RunState, event: dict[str, Any]) -> None:
-    if event.get("purpose") == "embedding":
-        state.costs.embedding_requests += 1
     info = catalog.lookup(event.get("model", ""), fallback_window=4096)
     state.costs.record(
-        info, int(event.get("prompt_tokens", 0)), int(event.get("completion_tokens", 0))
+        info,
+        int(event.get("prompt_tokens", 0)),
+        int(event.get("completion_tokens", 0)),
+        purpose=str(event.get("purpose", "")),
     )
 
 
