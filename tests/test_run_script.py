@@ -41,30 +41,26 @@ def _checkout(tmp_path: Path) -> Path:
     return checkout
 
 
+def _version_via_run_sh(checkout: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "./run.sh", "--version"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_run_sh_creates_env_from_the_template_and_starts_the_agent(tmp_path: Path) -> None:
     checkout = _checkout(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI")}
     env["PYTHONPATH"] = str(REPO)
-    done = subprocess.run(
-        ["bash", "./run.sh", "--version"],
-        cwd=checkout,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _version_via_run_sh(checkout, env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Created .env from .env.template" in done.stdout
     assert "autogpt" in done.stdout.lower() and "Installing" not in done.stdout
     assert (checkout / ".env").read_text() == (REPO / ".env.template").read_text()
-    again = subprocess.run(
-        ["bash", "./run.sh", "--version"],
-        cwd=checkout,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    again = _version_via_run_sh(checkout, env)
     assert again.returncode == 0 and "Created .env" not in again.stdout
