@@ -10,22 +10,40 @@ import logging
 import tempfile
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autogpt import shutdown
 from autogpt.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, AutogptError, UsageError
 from autogpt.ui.console import Console
+
+if TYPE_CHECKING:
+    from autogpt.ui.jsonl import JsonLines
 
 log = logging.getLogger("autogpt")
 
 
 def run_app(args: argparse.Namespace) -> int:
     shutdown.install()
-    console = Console(debug=args.debug)
+    jsonl = getattr(args, "output_format", "text") == "jsonl"
+    console = Console(debug=args.debug, to_stderr=jsonl)
+    sink = None
+    if jsonl:
+        from autogpt.ui.jsonl import JsonLines
+
+        sink = JsonLines()
+        console.on_warn = sink.warning
+    code = _run(args, console, sink)
+    if sink is not None:
+        sink.end_without_run(code)
+    return code
+
+
+def _run(args: argparse.Namespace, console: Console, sink: JsonLines | None) -> int:
     error_log = Path("logs/error.log")
     try:
         from autogpt import session
 
-        return session.start(args, console)
+        return session.start(args, console, sink)
     except AutogptError as exc:
         console.stop_spinner()
         console.error(exc.message)

@@ -122,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue a saved session (default: the latest)",
     )
     p.add_argument("--list-sessions", action="store_true", help="list saved sessions and exit")
+    p.add_argument(
+        "--output-format",
+        choices=["text", "jsonl"],
+        default="text",
+        help="jsonl: standard output carries only the run's events, one JSON object per line, "
+        'the last one {"type": "end", ...}; text for people goes to standard error',
+    )
     p.add_argument("--skip-news", action="store_true", help="accepted for compatibility")
     p.add_argument(
         "--debug",

@@ -17,7 +17,9 @@ from autogpt import logs, shutdown
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.budget import price_check
 from autogpt.agent.cycle import Agent
-from autogpt.agent.events import Event, Notice, Show, Thinking
+from autogpt.agent.events import Notice, Show, Shown, Thinking
+from autogpt.agent.model_calls import ModelCalls
+from autogpt.agent.recorder import Recorder
 from autogpt.agent.run import run
 from autogpt.agent.state import RunState
 from autogpt.commands import load_command_modules
@@ -28,13 +30,14 @@ from autogpt.config.ai_profile import DEFAULT_NAME, DEFAULT_ROLE, AIProfile
 from autogpt.config.launcher import resume_command
 from autogpt.config.legacy import migration_notes
 from autogpt.config.settings import Settings, load_settings
+from autogpt.events import Resumed, Started
 from autogpt.journal import resume as resuming
-from autogpt.journal.journal import Journal, new_session_id, sessions_dir
+from autogpt.journal.journal import REPORT, Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
 from autogpt.llm.client import OpenAIModelClient
 from autogpt.prompt.system import build_system_prompt
-from autogpt.session_memory import attach_memory
+from autogpt.session_memory import open_memory
 from autogpt.session_model import (
     choose_tool_mode,
     ensure_api_key,
@@ -42,6 +45,7 @@ from autogpt.session_model import (
     wait_notice,
 )
 from autogpt.ui.console import Console
+from autogpt.ui.jsonl import JsonLines
 from autogpt.ui.render import Renderer
 from autogpt.ui.setup import obtain_profile, show_profile
 from autogpt.workspace import Workspace
@@ -71,7 +75,8 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def start(args: argparse.Namespace, console: Console) -> int:
+def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = None) -> int:
+    """``sink``: the JSON-lines output (``--output-format jsonl``), told every event."""
     settings = load_settings(**overrides_from(args))
     for note in migration_notes():
         console.warn(note)
@@ -91,8 +96,8 @@ def start(args: argparse.Namespace, console: Console) -> int:
 
     if args.resume:
         loaded = resuming.load_session(data_dir, args.resume)
-        if loaded.finished:
-            console.info(f"Session {loaded.session_id} already finished: {loaded.end_reason}")
+        if loaded.state.finished:
+            console.info(f"Session {loaded.session_id} already finished: {loaded.state.end_reason}")
             return 0
         profile = loaded.profile
         options = RunOptions(**loaded.options)
@@ -120,7 +125,7 @@ def start(args: argparse.Namespace, console: Console) -> int:
         )
         folder = sessions_dir(data_dir) / new_session_id()
         loaded = None
-    return _run_session(args, console, settings, profile, options, folder, loaded, secrets)
+    return _run_session(args, console, settings, profile, options, folder, loaded, secrets, sink)
 
 
 def _run_session(
@@ -132,10 +137,11 @@ def _run_session(
     folder: Path,
     loaded: resuming.LoadedSession | None,
     secrets: list[str],
+    sink: JsonLines | None,
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
-    models = model_setup(settings, options.model_choice)
+    models, limits = model_setup(settings, options.model_choice)
     unpriced = price_check([models.main, models.fast], options.budget)
     if unpriced:
         console.warn(unpriced)
@@ -148,49 +154,66 @@ def _run_session(
             "your user can."
         )
     registry = Registry.from_modules(load_command_modules())
-    ctx = CommandContext(workspace=workspace, settings=settings, notify=console.info)
+    ctx = CommandContext(
+        workspace=workspace,
+        settings=settings,
+        notify=console.info,
+        result_budget_tokens=limits.result_tokens,
+        helper_window=limits.fast_window,
+    )
     if options.tool_mode is None:
         schemas = json.dumps([spec.tool() for spec in registry.available(ctx)])
         options.tool_mode = choose_tool_mode(
-            settings, models.main, models.main_limit, schema_tokens=len(schemas) // 3
+            settings, models.main, limits.main_window, schema_tokens=len(schemas) // 3
         )
     client = OpenAIModelClient(settings, on_wait=wait_notice(console))
 
     shutdown.hold()  # from here on a stop ends a cycle (or the run, before one) with a report
     journal = Journal(folder, secrets_to_hide=secrets)
-    state = loaded.state if loaded else RunState(tool_mode=bool(options.tool_mode))
-    state.costs.budget = options.budget
+    state = loaded.state if loaded else RunState()
+    show = _with_sandbox_notice(Renderer(console, debug=args.debug), settings, ctx)
+    if sink is not None:
+        show = _tee(sink, show)
+        if loaded is not None:  # the first line is the session's start, resumed or not
+            sink(next(e for e in loaded.events if isinstance(e, Started)))
+    record = Recorder(journal, state, show)
     window_start = _window_start(args, loaded)
     if loaded is None:
-        journal.append(
-            "session_start",
-            profile=profile.to_dict(),
-            options=vars(options),
-            workspace=str(workspace.root),
-            model=models.main.name,
+        record(
+            Started(
+                profile=profile.to_dict(),
+                options=vars(options),
+                workspace=str(workspace.root),
+                model=models.main.name,
+            )
         )
         save_workspace_snapshot(folder, workspace)
     else:
-        journal.append(
-            "resumed", cycle=state.cycle, options=vars(options), window_start=window_start
-        )
-        if loaded.interrupted_command:
+        record(Resumed(cycle=state.cycle, options=vars(options), window_start=window_start))
+        if state.interrupted_command:
             console.warn(
-                f"Command {loaded.interrupted_command} was interrupted; the model is "
+                f"Command {state.interrupted_command} was interrupted; the model is "
                 "told and decides what to do."
             )
-
+    calls = ModelCalls(
+        models=models, limits=limits, client=client, record=record, state=state, show=show
+    )
+    ctx.ask_model = calls.helper
+    ctx.count_tokens = calls.counter.text
     systems: dict[bool, str] = {}
 
     def system_for(tool_mode: bool) -> str:
         if tool_mode not in systems:
             systems[tool_mode] = build_system_prompt(
-                profile, registry.available(ctx), token_limit=models.main_limit, tool_mode=tool_mode
+                profile,
+                registry.available(ctx),
+                token_limit=limits.main_window,
+                tool_mode=tool_mode,
             )
         return systems[tool_mode]
 
     console.info(
-        f"Model: {models.main.name} (limit {models.main_limit:,} tokens, "
+        f"Model: {models.main.name} (limit {limits.main_window:,} tokens, "
         f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
         f"{workspace.root}; session {journal.session_id}"
     )
@@ -204,44 +227,36 @@ def _run_session(
                 else "; no cycle limit (see -l)."
             )
         )
-    show = _with_sandbox_notice(Renderer(console, debug=args.debug), settings, ctx)
     agent = Agent(
         ai_name=profile.ai_name,
         system_for=system_for,
-        models=models,
-        client=client,
+        calls=calls,
         registry=registry,
         ctx=ctx,
-        journal=journal,
-        state=state,
-        authorizer=Authorizer(continuous=options.continuous),
+        record=record,
+        authorizer=Authorizer(
+            continuous=options.continuous,
+            authorise_key=settings.authorise_command_key,
+            exit_key=settings.exit_key,
+        ),
         show=show,
         ask=console.ask,
-        authorise_key=settings.authorise_command_key,
-        exit_key=settings.exit_key,
+        memory=open_memory(settings, calls, ctx.resources, console, wipe=args.wipe_memory),
     )
-    ctx.ask_model = agent.ask_helper
-    attach_memory(agent, settings, client, console, wipe=args.wipe_memory)
     try:
         outcome, code = run(
             agent,
             continuous_limit=options.continuous_limit if options.continuous else 0,
             window_start=window_start,
             on_cycle_end=lambda: _snapshot(journal, state, options),
+            session=journal.session_id,
+            report=str(folder / REPORT),
         )
     finally:
         ctx.resources.close_all()
     _snapshot(journal, state, options, outcome=outcome.kind)
     resume = resume_command(journal.session_id)
-    report = write_report(
-        folder,
-        profile=profile,
-        outcome=outcome,
-        state=state,
-        workspace=workspace,
-        exit_code=code,
-        resume=resume,
-    )
+    report = write_report(folder, profile=profile, state=state, workspace=workspace, resume=resume)
     journal.close()
     console.stop_spinner()
     if outcome.kind == "finished":
@@ -262,9 +277,9 @@ def _window_start(args: argparse.Namespace, loaded: resuming.LoadedSession | Non
     kill, the model unavailable) goes on with the rest of its window."""
     if loaded is None:
         return 0
-    if args.continuous_limit or loaded.last_outcome == "limit":
+    if args.continuous_limit or loaded.state.last_outcome == "limit":
         return loaded.state.cycle
-    return loaded.window_start
+    return loaded.state.window_start
 
 
 def _profile_for(args: argparse.Namespace, console: Console, settings: Settings) -> AIProfile:
@@ -315,7 +330,7 @@ def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandConte
     probing = threading.Thread(target=executor.choice, daemon=True, name="sandbox-probe")
     told = False
 
-    def show(event: Event) -> None:
+    def show(event: Shown) -> None:
         nonlocal told
         if probing.ident is None and isinstance(event, Thinking) and not event.active:
             probing.start()
@@ -330,6 +345,14 @@ def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandConte
                     )
                 )
         render(event)
+
+    return show
+
+
+def _tee(first: Show, second: Show) -> Show:
+    def show(event: Shown) -> None:
+        first(event)
+        second(event)
 
     return show
 

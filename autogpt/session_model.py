@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from autogpt.agent.limits import Limits
 from autogpt.agent.model_calls import ModelSetup
 from autogpt.config.settings import Settings
 from autogpt.errors import UsageError
@@ -19,7 +20,7 @@ from autogpt.ui.setup import ask_api_key
 TOOLS_MAX_SHARE = 0.2
 
 
-def model_setup(settings: Settings, model_choice: str) -> ModelSetup:
+def model_setup(settings: Settings, model_choice: str) -> tuple[ModelSetup, Limits]:
     """``smart`` (--gpt4only) runs everything on the smart model, ``fast`` on the fast one; each
     limit is the configured one, capped by the model's known context window."""
     price = (settings.model_price_input, settings.model_price_output)
@@ -29,11 +30,18 @@ def model_setup(settings: Settings, model_choice: str) -> ModelSetup:
     smart = catalog.lookup(
         settings.smart_llm_model, fallback_window=settings.smart_token_limit, price=price
     )
-    fast_limit = min(settings.fast_token_limit, fast.context_window)
-    smart_limit = min(settings.smart_token_limit, smart.context_window)
     if model_choice == "smart":
-        return ModelSetup(smart, smart_limit, smart, smart_limit, settings.temperature)
-    return ModelSetup(fast, fast_limit, fast, fast_limit, settings.temperature)
+        info, limit = smart, settings.smart_token_limit
+    else:
+        info, limit = fast, settings.fast_token_limit
+    limits = Limits.compute(
+        main=info,
+        main_limit=limit,
+        fast=info,
+        fast_limit=limit,
+        memory_share=settings.memory_prompt_share if settings.memory_backend != "no_memory" else 0,
+    )
+    return ModelSetup(info, info, settings.temperature), limits
 
 
 def choose_tool_mode(

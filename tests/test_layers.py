@@ -76,3 +76,11 @@ def test_web_and_sandbox_do_not_import_commands(path: Path) -> None:
 def test_every_module_stays_within_400_lines(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines: split it by concept"
+
+
+def test_the_events_module_imports_nothing_else_of_ours() -> None:
+    """The run's record is the foundation: whatever reads it (resume, the report, the JSON-lines
+    output, a server) can load it without the rest of the program."""
+    path = PACKAGE / "events.py"
+    ours = [f"line {n}: {m}" for n, m in _imported(path) if m.split(".")[0] == "autogpt"]
+    assert not ours, ours

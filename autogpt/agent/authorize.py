@@ -56,8 +56,12 @@ def parse_answer(answer: str, *, authorise_key: str = "y", exit_key: str = "n") 
 class Authorizer:
     """Remembers how many more commands may run without asking."""
 
-    def __init__(self, *, continuous: bool = False) -> None:
+    def __init__(
+        self, *, continuous: bool = False, authorise_key: str = "y", exit_key: str = "n"
+    ) -> None:
         self.continuous = continuous
+        self.authorise_key = authorise_key
+        self.exit_key = exit_key
         self.remaining = 0
 
     def must_ask(self) -> bool:

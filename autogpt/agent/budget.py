@@ -40,15 +40,27 @@ class CostTracker:
         self, info: ModelInfo, prompt_tokens: int, completion_tokens: int, *, purpose: str = ""
     ) -> float:
         """Count one request (``purpose="embedding"``: one of long-term memory); its dollars."""
+        dollars = cost(info, prompt_tokens, completion_tokens)
+        self.add(info.name, prompt_tokens, completion_tokens, dollars, purpose=purpose)
+        return dollars
+
+    def add(
+        self,
+        model: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        dollars: float,
+        *,
+        purpose: str,
+    ) -> None:
+        """Count one request priced already (as the journal recorded it)."""
         if purpose == "embedding":
             self.embedding_requests += 1
-        usage = self.per_model.setdefault(info.name, ModelUsage())
-        dollars = cost(info, prompt_tokens, completion_tokens)
+        usage = self.per_model.setdefault(model, ModelUsage())
         usage.requests += 1
         usage.prompt_tokens += prompt_tokens
         usage.completion_tokens += completion_tokens
         usage.dollars += dollars
-        return dollars
 
     def estimate(self, info: ModelInfo, prompt_tokens: int) -> float:
         """The next request's cost, its reply guessed from this model's replies so far."""

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from autogpt.agent import messages as msgs
 from autogpt.errors import ReplyError
 from autogpt.llm.types import ChatReply
 from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS
+from autogpt.prompt.turns import bounded_calls, unusable_messages, unusable_text
 from autogpt.reply.parser import Proposal
 
 MAX_CORRECTIONS = 2
@@ -33,11 +33,10 @@ def correction_messages(
 ) -> list[dict[str, Any]]:
     """The request's messages, then the unusable reply and what was wrong with it, then the
     next-step trigger again."""
-    bad = msgs.assistant_message(reply, None)
+    told = f"Your last reply could not be used: {error}"
     trigger = TRIGGER_TOOLS if tool_mode else TRIGGER
-    current = [*messages, bad] + msgs.result_messages(
-        bad, f"Your last reply could not be used: {error}"
-    )
+    bad = unusable_messages(unusable_text(reply.text), bounded_calls(reply.tool_calls), told)
+    current = [*messages, *bad]
     if current[-1]["role"] == "tool":
         current.append({"role": "user", "content": trigger})
     else:

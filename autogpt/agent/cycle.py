@@ -1,6 +1,8 @@
 """One cycle: context -> ask -> parse -> authorize -> dispatch -> record. Returns an Outcome.
 
-No printing (events go to ``show``), no input() (answers come from ``ask``), no openai.
+No printing (display updates go to ``show``), no input() (answers come from ``ask``), no openai.
+What happened is emitted as events (``autogpt/events.py``) through ``record``: the run state
+changes only by them.
 """
 
 from __future__ import annotations
@@ -10,27 +12,23 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from autogpt.agent import messages as msgs
+from autogpt import events as ev
 from autogpt.agent.authorize import Authorizer, Decision, parse_answer
 from autogpt.agent.correction import MAX_CORRECTIONS, correction_messages, refuse_cut_writes
 from autogpt.agent.events import Authorized, Notice, ProposalShown, ResultShown, Show, Thinking
-from autogpt.agent.fitting import ContextFitter, Recall, Remember
-from autogpt.agent.model_calls import ModelCalls, ModelSetup
+from autogpt.agent.fitting import ContextFitter, MemoryHooks
+from autogpt.agent.model_calls import ModelCalls
 from autogpt.agent.outcome import Outcome
-from autogpt.agent.state import RunState
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import CommandResult, Registry
 from autogpt.errors import ReplyError, RunStopped
-from autogpt.journal.journal import Journal
-from autogpt.llm.catalog import ModelInfo
-from autogpt.llm.client import ContextOverflow, ModelClient, ToolsRejected
+from autogpt.llm.client import ContextOverflow, ToolsRejected
 from autogpt.llm.types import ChatReply
-from autogpt.prompt import context as promptctx
+from autogpt.prompt.turns import KEPT_CALLS, bounded_calls, unusable_text
 from autogpt.reply.parser import Proposal, parse_reply
 
 log = logging.getLogger(__name__)
 
-RESULT_SHARE = 0.25
 OVERFLOW_SHRINK = 0.8
 
 Ask = Callable[[str], str]
@@ -42,50 +40,28 @@ class Agent:
         *,
         ai_name: str,
         system_for: Callable[[bool], str],
-        models: ModelSetup,
-        client: ModelClient,
+        calls: ModelCalls,
         registry: Registry,
         ctx: CommandContext,
-        journal: Journal,
-        state: RunState,
+        record: Callable[[ev.RunEvent], None],
         authorizer: Authorizer,
         show: Show,
         ask: Ask,
-        authorise_key: str = "y",
-        exit_key: str = "n",
-        recall: Recall | None = None,
-        remember: Remember | None = None,
-        memory_share: float = 0.0,
+        memory: MemoryHooks | None = None,
     ) -> None:
         self.ai_name = ai_name
-        self.models = models
-        self.client = client
+        self.calls = calls
+        self.state = calls.state
         self.registry = registry
         self.ctx = ctx
-        self.journal = journal
-        self.state = state
+        self.record = record
         self.authorizer = authorizer
         self.show = show
         self.ask = ask
-        self.authorise_key = authorise_key
-        self.exit_key = exit_key
-        self.recall = recall
-        self.remember = remember
-        self.memory_share = memory_share
-        self.calls = ModelCalls(
-            models=models, client=client, journal=journal, state=state, show=show
-        )
-        self.counter = self.calls.counter
+        self.memory = memory or MemoryHooks()
         self.fitter = ContextFitter(
-            system_for=system_for,
-            calls=self.calls,
-            journal=journal,
-            state=state,
-            show=show,
-            memory=self,
+            system_for=system_for, calls=calls, record=record, state=self.state, memory=self.memory
         )
-        ctx.result_budget_tokens = int(models.main_limit * RESULT_SHARE)
-        ctx.count_tokens = self.counter.text
 
     # --- one cycle -------------------------------------------------------------------------
     def step(self) -> Outcome:
@@ -96,8 +72,7 @@ class Agent:
                 reply, proposal, error = self._ask_until_usable(messages)
                 break
             except ToolsRejected as exc:
-                self.state.tool_mode = False
-                self.journal.append("tool_mode", enabled=False, reason=str(exc)[:200])
+                self.record(ev.ToolModeChanged(enabled=False, reason=str(exc)[:200]))
                 self.show(
                     Notice(
                         "The endpoint does not accept tool calls; using the JSON reply "
@@ -120,11 +95,16 @@ class Agent:
                     )
                 )
                 shrink = OVERFLOW_SHRINK
-        self.state.cycle += 1
-        assistant = msgs.assistant_message(reply, proposal)
+        cycle = self.state.cycle + 1
         if proposal is None:
-            text = f"Your reply could not be used: {error}"
-            self._record("unusable", assistant, text, error=str(error))
+            self.record(
+                ev.ReplyUnusable(
+                    cycle=cycle,
+                    text=unusable_text(reply.text),
+                    tool_calls=_calls(reply.tool_calls[:KEPT_CALLS]),
+                    error=str(error),
+                )
+            )
             self.show(
                 Notice(
                     f"The model's reply could not be used after {MAX_CORRECTIONS} "
@@ -133,16 +113,17 @@ class Agent:
                 )
             )
             return Outcome("continue")
+        self.record(_reply_event(cycle, reply, proposal))
         self.show(ProposalShown(self.ai_name, proposal))
         decision = self._authorize()
         if decision.kind == "exit":
-            self.journal.append("user_exit", cycle=self.state.cycle)
+            self.record(ev.UserExited(cycle=cycle))
             return Outcome("user_exit", "you chose to exit")
         if decision.kind == "feedback":
-            self._record("feedback", assistant, f"Human feedback: {decision.text}")
+            self.record(ev.Feedback(cycle=cycle, text=decision.text))
             self.show(Notice(f"Feedback noted: {self.ai_name} gets it with the next request."))
             return Outcome("continue")
-        return self._run_command(proposal, assistant, decision)
+        return self._run_command(proposal, decision)
 
     # --- context -------------------------------------------------------------------------
     def _tools(self) -> list[dict[str, Any]] | None:
@@ -151,14 +132,6 @@ class Agent:
         return [spec.tool() for spec in self.registry.available(self.ctx)]
 
     # --- asking --------------------------------------------------------------------------
-    def ask_helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
-        """A helper conversation on the fast model (page answers); see ModelCalls.helper."""
-        return self.calls.helper(messages, max_tokens)
-
-    def account_embedding(self, info: ModelInfo, tokens: int) -> None:
-        """An embeddings request of long-term memory, in the costs; see ModelCalls.embedding."""
-        self.calls.embedding(info, tokens)
-
     def _ask_until_usable(
         self, messages: list[dict[str, Any]]
     ) -> tuple[ChatReply, Proposal | None, ReplyError | None]:
@@ -175,48 +148,40 @@ class Agent:
                 error = exc
             if attempt == MAX_CORRECTIONS:
                 break
-            self.state.corrections += 1
-            self.journal.append("correction", cycle=self.state.cycle + 1, error=str(error))
+            self.record(ev.CorrectionAsked(cycle=self.state.cycle + 1, error=str(error)))
             self.show(Notice(f"Unusable reply ({error}); asking the model to correct it.", "warn"))
             current = correction_messages(messages, reply, error, self.state.tool_mode)
         return reply, None, error
 
     # --- authorization -------------------------------------------------------------------
     def _authorize(self) -> Decision:
-        if self.authorizer.continuous:
+        auth = self.authorizer
+        if auth.continuous:
             return Decision("run", 1, text="continuous")
-        if not self.authorizer.must_ask():
-            self.show(Authorized(self.authorizer.consume()))
+        if not auth.must_ask():
+            self.show(Authorized(auth.consume()))
             return Decision("run", 1, text="pre-authorised")
+        yes, no = auth.authorise_key, auth.exit_key
         question = (
-            f"Enter '{self.authorise_key}' to authorise command, '{self.authorise_key} -N' to run "
-            f"N continuous commands, '{self.exit_key}' to exit program, or enter feedback for "
-            f"{self.ai_name}..."
+            f"Enter '{yes}' to authorise command, '{yes} -N' to run N continuous commands, "
+            f"'{no}' to exit program, or enter feedback for {self.ai_name}..."
         )
         while True:
-            decision = parse_answer(
-                self.ask(question), authorise_key=self.authorise_key, exit_key=self.exit_key
-            )
+            decision = parse_answer(self.ask(question), authorise_key=yes, exit_key=no)
             if decision.kind != "invalid":
                 break
             self.show(Notice(decision.text, "warn"))
         if decision.kind == "run":
-            self.authorizer.grant(decision.count)
-            self.show(Authorized(self.authorizer.consume()))
+            auth.grant(decision.count)
+            self.show(Authorized(auth.consume()))
         return decision
 
     # --- running and recording -----------------------------------------------------------
-    def _run_command(
-        self, proposal: Proposal, assistant: dict[str, Any], decision: Decision
-    ) -> Outcome:
+    def _run_command(self, proposal: Proposal, decision: Decision) -> Outcome:
         cycle = self.state.cycle
-        self.journal.append(
-            "command_start",
-            cycle=cycle,
-            assistant=assistant,
-            command=proposal.command,
-            args=proposal.args,
-            authorization=decision.text or f"y -{decision.count}",
+        authorization = decision.text or f"y -{decision.count}"
+        self.record(
+            ev.CommandStarted(cycle=cycle, command=proposal.command, authorization=authorization)
         )
         started = time.monotonic()
         self.show(Thinking(True, f"Running {proposal.command}..."))
@@ -225,24 +190,23 @@ class Agent:
         text = self._fit_result(result)
         self.show(ResultShown(result.name, result.shown or text, result.ok))
         content = f"Command {proposal.command} returned: {text}"
-        verdict = self.state.stuck.observe(
-            proposal.command, proposal.args, None if result.ok else text[:300]
-        )
+        error = None if result.ok else text[:300]
+        verdict = self.state.stuck.peek(proposal.command, proposal.args, error)
         if verdict.nudge:
             content += f"\n\n{verdict.nudge}"
             self.show(Notice(verdict.nudge, "warn"))
-        self._record(
-            "command_end",
-            assistant,
-            content,
-            command=proposal.command,
-            args=proposal.args,
-            ok=result.ok,
-            error=None if result.ok else text[:300],
-            duration=round(duration, 3),
+        self.record(
+            ev.CommandFinished(
+                cycle=cycle,
+                command=proposal.command,
+                ok=result.ok,
+                result=content,
+                error=error,
+                duration=round(duration, 3),
+            )
         )
-        if self.remember and result.ok and result.finish is None:
-            self.remember(content, "result")
+        if self.memory.remember and result.ok and result.finish is None:
+            self.memory.remember(content, "result")
         if result.finish is not None:
             return Outcome("finished", result.finish.reason)
         if verdict.stop:
@@ -250,9 +214,10 @@ class Agent:
         return Outcome("continue")
 
     def _fit_result(self, result: CommandResult) -> str:
-        budget = self.ctx.result_budget_tokens
+        """The one cut of a result: to the result budget of the limits."""
+        budget = self.calls.limits.result_tokens
         text = result.text
-        total = self.counter.text(text)
+        total = self.calls.counter.text(text)
         if total <= budget:
             return text
         keep = int(len(text) * budget / total * 0.9)
@@ -261,7 +226,26 @@ class Agent:
             "characters shown. Ask for less at a time, e.g. read_file with offset and limit.]"
         )
 
-    def _record(self, kind: str, assistant: dict[str, Any], text: str, **extra: Any) -> None:
-        turn_messages = [assistant, *msgs.result_messages(assistant, text)]
-        self.state.turns.append(promptctx.Turn(turn_messages, cycle=self.state.cycle))
-        self.journal.append(kind, cycle=self.state.cycle, messages=turn_messages, **extra)
+
+def _reply_event(cycle: int, reply: ChatReply, proposal: Proposal) -> ev.ReplyParsed:
+    t = proposal.thoughts
+    others = [c for c in reply.tool_calls[:KEPT_CALLS] if c.id != proposal.tool_call_id]
+    return ev.ReplyParsed(
+        cycle=cycle,
+        thoughts={
+            "text": t.text,
+            "reasoning": t.reasoning,
+            "plan": list(t.plan),
+            "criticism": t.criticism,
+            "speak": t.speak,
+        },
+        command=proposal.command,
+        args=proposal.args,
+        tool_call_id=proposal.tool_call_id,
+        other_calls=_calls(others),
+        notes=list(proposal.notes),
+    )
+
+
+def _calls(calls: Any) -> list[ev.Call]:
+    return [ev.Call(id=c.id, name=c.name, arguments=c.arguments) for c in bounded_calls(calls)]

@@ -1,6 +1,8 @@
-"""What the agent shows: events handed to the ``show`` callable that ``cli`` passes in.
+"""What the agent shows: display updates handed to the ``show`` callable that ``cli`` passes in.
 
-The agent never prints; ``ui/console.py`` renders these. Tests collect them.
+These are not journaled (the spinner, the proposal on screen, cost lines); the run's record is
+``autogpt/events.py``, whose events ``show`` is given too, once recorded. The agent never prints;
+``ui/render.py`` renders both. Tests collect them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from autogpt.events import RunEvent
 from autogpt.reply.parser import Proposal
 
 
@@ -58,4 +61,5 @@ class Authorized:
 
 
 Event = Thinking | ProposalShown | ResultShown | Notice | CostLine | Authorized
-Show = Callable[[Event], None]
+Shown = Event | RunEvent
+Show = Callable[[Shown], None]

@@ -2,22 +2,22 @@
 
 When the history crowds the room, older turns are first compacted (shortened in place, no
 request), then the oldest are folded into the running summary (one request to the fast model).
-Both steps are journaled so a resumed run rebuilds the same prompt.
+Both steps are events, so a resumed run rebuilds the same prompt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
-from autogpt.agent.events import Show, Thinking
 from autogpt.agent.model_calls import ModelCalls
 from autogpt.agent.state import RunState
-from autogpt.journal.journal import Journal
+from autogpt.events import Compacted, RunEvent, SummaryFolded
 from autogpt.prompt import context as promptctx
-from autogpt.prompt.compact import KEEP_WHOLE, plan_of
-from autogpt.prompt.summary import summarize
+from autogpt.prompt.summary import summary_request, summary_text
 from autogpt.prompt.system import TRIGGER, TRIGGER_TOOLS
+from autogpt.prompt.turns import KEEP_WHOLE, plan_of
 
 PLAN_PREFIX = "Your plan so far:"
 
@@ -27,12 +27,12 @@ Remember = Callable[[str, str], None]
 """(text, kind) -> None: store a result or a summary in long-term memory."""
 
 
-class MemoryHooks(Protocol):
-    """Long-term memory as the agent holds it (attached after the agent is built)."""
+@dataclass(frozen=True)
+class MemoryHooks:
+    """Long-term memory as the agent holds it (none: both None)."""
 
-    recall: Recall | None
-    remember: Remember | None
-    memory_share: float
+    recall: Recall | None = None
+    remember: Remember | None = None
 
 
 class ContextFitter:
@@ -41,25 +41,24 @@ class ContextFitter:
         *,
         system_for: Callable[[bool], str],
         calls: ModelCalls,
-        journal: Journal,
+        record: Callable[[RunEvent], None],
         state: RunState,
-        show: Show,
         memory: MemoryHooks,
     ) -> None:
         self._system_for = system_for
         self.calls = calls
-        self.journal = journal
+        self.record = record
         self.state = state
-        self.show = show
         self.memory = memory
 
     def messages(self, shrink: float, tools: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
         """System, summary, history and the next-step message within ``shrink`` of the limit."""
         counter = self.calls.counter
-        limit = int(self.calls.models.main_limit * shrink)
-        budget = promptctx.Budget(limit, self.calls.reply_tokens, counter.tools(tools))
+        limits = self.calls.limits
+        limit = int(limits.main_window * shrink)
+        budget = promptctx.Budget(limit, limits.reply_tokens, counter.tools(tools))
         system = self._system_for(self.state.tool_mode)
-        tail = self._tail(int(limit * self.memory.memory_share))
+        tail = self._tail(int(limits.memory_tokens * shrink))
 
         def fitted() -> promptctx.Fit:
             return promptctx.fit(
@@ -103,32 +102,26 @@ class ContextFitter:
         upto = len(self.state.turns) - KEEP_WHOLE
         if upto <= self.state.compacted_upto:
             return False
-        self.state.compacted_upto = upto
-        self.journal.append("compact", compacted_upto=upto)
+        self.record(Compacted(upto=upto))
         return True
 
     def _fold(self, drop: int) -> None:
         """Fold the oldest live turns into the running summary (one request)."""
-        models = self.calls.models
+        calls = self.calls
         start = self.state.summarized_upto
-        dropped = self.state.turns[start : start + drop]
-        self.show(Thinking(True, "Summarising older history..."))
-        try:
-            summary, usage = summarize(
-                client=self.calls.client,
-                model=models.fast.name,
-                limit=models.fast_limit,
-                main_limit=models.main_limit,
-                counter=self.calls.fast_counter,
-                previous=self.state.summary,
-                turns=dropped,
-                temperature=models.temperature,
-            )
-        finally:
-            self.show(Thinking(False))
-        self.calls.account(models.fast, usage.prompt_tokens, usage.completion_tokens, "summary")
-        self.state.summary = summary
-        self.state.summarized_upto = start + drop
-        self.journal.append("summary", summary=summary, summarized_upto=start + drop)
+        request = summary_request(
+            model=calls.models.fast.name,
+            limit=calls.limits.fast_window,
+            reply_tokens=calls.limits.summary_tokens,
+            counter=calls.fast_counter,
+            previous=self.state.summary,
+            turns=self.state.turns[start : start + drop],
+            temperature=calls.models.temperature,
+        )
+        reply = calls.summary(request)
+        summary = summary_text(
+            reply, self.state.summary, calls.limits.summary_tokens, calls.fast_counter
+        )
+        self.record(SummaryFolded(summary=summary, upto=start + drop))
         if self.memory.remember:
             self.memory.remember(summary, "summary")

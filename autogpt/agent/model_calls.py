@@ -1,38 +1,40 @@
-"""Every request to the model: the budget check before it, the cost accounting after it.
+"""The request gateway: every request to a model passes here, and only here.
 
-The main model's requests (with tools when on), the fast model's helper conversations (page
-answers) and the embedding requests of long-term memory all pass here, so the costs, the journal's
-``request`` records and the cost lines agree. Knows no prompt text.
+Main and corrective requests (with tools when on), the running summary, the fast model's helper
+conversations (page answers) and long-term memory's embeddings: each gets the budget check before
+it is sent, the spinner while it runs, and one ``RequestAccounted`` event after it, so the costs,
+the journal and the cost lines agree. Knows no prompt text.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from autogpt.agent.events import CostLine, Notice, Show, Thinking
+from autogpt.agent.limits import Limits
 from autogpt.agent.state import RunState
 from autogpt.errors import RunStopped
-from autogpt.journal.journal import Journal
-from autogpt.llm.catalog import ModelInfo
+from autogpt.events import RequestAccounted, RunEvent
+from autogpt.llm.catalog import ModelInfo, cost
 from autogpt.llm.client import ContextOverflow, ModelClient
 from autogpt.llm.tokens import TokenCounter
 from autogpt.llm.types import ChatReply, ChatRequest
-from autogpt.prompt import context as promptctx
 
 log = logging.getLogger(__name__)
+
+MIN_REPLY_TOKENS = 64
 
 
 @dataclass(frozen=True)
 class ModelSetup:
-    """The main model and the fast model (summaries, page answers), each with its limit."""
+    """The main model and the fast model (summaries, page answers)."""
 
     main: ModelInfo
-    main_limit: int
     fast: ModelInfo
-    fast_limit: int
     temperature: float = 0.0
 
 
@@ -41,19 +43,20 @@ class ModelCalls:
         self,
         *,
         models: ModelSetup,
+        limits: Limits,
         client: ModelClient,
-        journal: Journal,
+        record: Callable[[RunEvent], None],
         state: RunState,
         show: Show,
     ) -> None:
         self.models = models
+        self.limits = limits
         self.client = client
-        self.journal = journal
+        self.record = record
         self.state = state
         self.show = show
         self.counter = TokenCounter(models.main.encoding)
         self.fast_counter = TokenCounter(models.fast.encoding)
-        self.reply_tokens = promptctx.reply_reserve(models.main_limit, models.main.max_output)
 
     def main(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None, purpose: str
@@ -61,10 +64,10 @@ class ModelCalls:
         """One request to the main model; ContextOverflow when too little room is left for the
         reply, RunStopped when it would exceed the budget."""
         prompt_tokens = self.counter.messages(messages) + self.counter.tools(tools)
-        max_tokens = min(self.reply_tokens, self.models.main_limit - prompt_tokens)
-        if max_tokens < 64:
+        window = self.limits.main_window
+        max_tokens = min(self.limits.reply_tokens, window - prompt_tokens)
+        if max_tokens < MIN_REPLY_TOKENS:
             raise ContextOverflow(f"only {max_tokens} tokens left for the reply")
-        self._check_budget(self.models.main, prompt_tokens)
         request = ChatRequest(
             model=self.models.main.name,
             messages=messages,
@@ -74,66 +77,75 @@ class ModelCalls:
             tool_choice="required" if tools else None,
             purpose=purpose,
         )
+        return self.send(request, self.models.main, prompt_tokens, label="Thinking...")
+
+    def helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+        """A helper conversation on the fast model (page answers): no system prompt of ours, no
+        tools."""
+        prompt_tokens = self.fast_counter.messages(messages)
+        max_tokens = max(16, min(max_tokens, self.limits.fast_window - prompt_tokens))
+        request = ChatRequest(
+            model=self.models.fast.name,
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=self.models.temperature,
+            purpose="helper",
+        )
+        return self.send(request, self.models.fast, prompt_tokens).text or ""
+
+    def summary(self, request: ChatRequest) -> str:
+        """The running summary's request, on the fast model (``prompt/summary.py`` builds it)."""
+        prompt_tokens = self.fast_counter.messages(request.messages)
+        reply = self.send(
+            request, self.models.fast, prompt_tokens, label="Summarising older history..."
+        )
+        return reply.text or ""
+
+    def embed(self, texts: list[str], info: ModelInfo, dimensions: int | None) -> list[list[float]]:
+        """Long-term memory's embeddings (no cost line of their own: a fraction of a cent)."""
+        estimate = sum(self.counter.text(t) for t in texts)
+        self._check_budget(cost(info, estimate, 0))
+        self.show(Thinking(True, "Embedding for long-term memory..."))
+        try:
+            vectors, used = self.client.embed(texts, model=info.name, dimensions=dimensions)
+        finally:
+            self.show(Thinking(False))
+        self._account(info, used or estimate, 0, "embedding", counted=estimate, shown=False)
+        return vectors
+
+    def send(
+        self, request: ChatRequest, info: ModelInfo, prompt_tokens: int, *, label: str = ""
+    ) -> ChatReply:
+        """The budget check, the request (the spinner while it runs), the accounting."""
+        self._check_budget(self.state.costs.estimate(info, prompt_tokens))
         started = time.monotonic()
-        self.show(Thinking(True))
+        if label:
+            self.show(Thinking(True, label))
         try:
             reply = self.client.complete(request)
         finally:
-            self.show(Thinking(False))
-        latency = time.monotonic() - started
-        usage = reply.usage
-        self.account(
-            self.models.main,
-            usage.prompt_tokens or prompt_tokens,
-            usage.completion_tokens,
-            purpose,
-            latency=latency,
+            if label:
+                self.show(Thinking(False))
+        self._account(
+            info,
+            reply.usage.prompt_tokens or prompt_tokens,
+            reply.usage.completion_tokens,
+            request.purpose,
+            latency=time.monotonic() - started,
             counted=prompt_tokens,
         )
         return reply
 
-    def helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
-        """A helper conversation on the fast model (page answers): no system prompt of ours, no
-        tools; counted in the costs and held to the budget like every request."""
-        info = self.models.fast
-        prompt_tokens = self.fast_counter.messages(messages)
-        max_tokens = max(16, min(max_tokens, self.models.fast_limit - prompt_tokens))
-        self._check_budget(info, prompt_tokens)
-        started = time.monotonic()
-        reply = self.client.complete(
-            ChatRequest(
-                model=info.name,
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=self.models.temperature,
-                purpose="helper",
-            )
-        )
-        self.account(
-            info,
-            reply.usage.prompt_tokens or prompt_tokens,
-            reply.usage.completion_tokens,
-            "helper",
-            latency=time.monotonic() - started,
-            counted=prompt_tokens,
-        )
-        return reply.text or ""
-
-    def embedding(self, info: ModelInfo, tokens: int) -> None:
-        """An embeddings request of long-term memory: in the costs, the journal and the report
-        (no cost line of its own: it is a fraction of a cent)."""
-        self.account(info, tokens, 0, "embedding", shown=False)
-
-    def _check_budget(self, info: ModelInfo, prompt_tokens: int) -> None:
+    def _check_budget(self, next_cost: float) -> None:
         costs = self.state.costs
-        if costs.would_exceed(costs.estimate(info, prompt_tokens)):
+        if costs.would_exceed(next_cost):
             raise RunStopped(
                 f"Budget of ${costs.budget:.2f} reached (spent ${costs.total:.4f}); the next "
                 "request would exceed it.",
                 reason="budget",
             )
 
-    def account(
+    def _account(
         self,
         info: ModelInfo,
         prompt: int,
@@ -144,21 +156,21 @@ class ModelCalls:
         counted: int = 0,
         shown: bool = True,
     ) -> None:
-        """Record one request's tokens and dollars: costs, journal, cost line, debug log, the
-        80% warning."""
-        costs = self.state.costs
-        dollars = costs.record(info, prompt, completion, purpose=purpose)
-        self.journal.append(
-            "request",
-            durable=False,
-            model=info.name,
-            purpose=purpose,
-            prompt_tokens=prompt,
-            completion_tokens=completion,
-            counted_tokens=counted,
-            cost=dollars,
-            latency=round(latency, 3),
+        """Record one request's tokens and dollars; the cost line, the debug log, the 80%
+        warning."""
+        dollars = cost(info, prompt, completion)
+        self.record(
+            RequestAccounted(
+                model=info.name,
+                purpose=purpose,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                counted_tokens=counted,
+                cost=dollars,
+                latency=round(latency, 3),
+            )
         )
+        costs = self.state.costs
         if shown:
             self.show(
                 CostLine(

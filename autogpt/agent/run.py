@@ -1,19 +1,19 @@
 """The loop over cycles: the continuous limit, stop reasons, and the end of a run.
 
 No parsing and no printing. Every way a run ends becomes an :class:`Outcome` with an exit code,
-journaled before the function returns; only our own bugs escape as exceptions.
+recorded (``Ended``) before the function returns; only our own bugs escape as exceptions.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 from autogpt import shutdown
 from autogpt.agent.cycle import Agent
 from autogpt.agent.events import Notice
 from autogpt.agent.outcome import Outcome, OutcomeKind
+from autogpt.agent.state import RunState
 from autogpt.errors import (
     EXIT_FINISHED,
     EXIT_INTERRUPTED,
@@ -22,6 +22,7 @@ from autogpt.errors import (
     ModelUnavailable,
     RunStopped,
 )
+from autogpt.events import Ended
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,14 @@ def run(
     continuous_limit: int = 0,
     window_start: int = 0,
     on_cycle_end: Callable[[], None] | None = None,
+    session: str = "",
+    report: str = "",
 ) -> tuple[Outcome, int]:
     """Run cycles until something ends the run; returns the outcome and the exit code.
 
     The continuous limit counts cycles from ``window_start``: 0 for a new session, the cycle a
     resume started at when the last run ended at its limit (a fresh window)."""
     state = agent.state
-    if not state.started:
-        state.started = time.time()
     exit_code: int | None = None
     try:
         while True:
@@ -80,7 +81,23 @@ def run(
         exit_code = stop.exit_code
     if exit_code is None:
         exit_code = EXIT_CODES.get(outcome.kind, EXIT_STOPPED)
-    agent.journal.append(
-        "end", outcome=outcome.kind, reason=outcome.reason, exit_code=exit_code, cycle=state.cycle
-    )
+    agent.record(ended(state, outcome, exit_code, session=session, report=report))
     return outcome, exit_code
+
+
+def ended(state: RunState, outcome: Outcome, exit_code: int, *, session: str, report: str) -> Ended:
+    """The run-ended event: how, with which exit status, after how many cycles, at what cost."""
+    usage = state.costs.per_model.values()
+    return Ended(
+        status=outcome.kind,
+        reason=outcome.reason,
+        exit_code=exit_code,
+        cycles=state.cycle,
+        cost_usd=round(state.costs.total, 6),
+        tokens={
+            "prompt": sum(u.prompt_tokens for u in usage),
+            "completion": sum(u.completion_tokens for u in usage),
+        },
+        session=session,
+        report=report,
+    )

@@ -8,6 +8,7 @@ After OpenHands' StuckDetector (named thresholds, one nudge, then stop).
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,11 @@ class StuckDetector:
     persisted: int = 0
     failures: int = 0
     """Commands that failed in a row; a streak of them is stuck whatever the commands were."""
+
+    def peek(self, command: str, args: dict[str, Any], error: str | None) -> StuckVerdict:
+        """The verdict ``observe`` would give, leaving the detector as it is (the cycle asks
+        before it records the command; applying the record observes it)."""
+        return copy.deepcopy(self).observe(command, args, error)
 
     def observe(self, command: str, args: dict[str, Any], error: str | None) -> StuckVerdict:
         key = command + " " + json.dumps(args, sort_keys=True, ensure_ascii=False, default=str)

@@ -35,6 +35,8 @@ class CommandContext:
     count_tokens: Callable[[str], int] = _estimate_tokens
     result_budget_tokens: int = 1000
     """How many tokens a command's result may take in the next prompt (results are cut to it)."""
+    helper_window: int = 4000
+    """What one :attr:`ask_model` request may take, prompt plus reply."""
     notify: Callable[[str], None] = lambda message: None
     """A progress or warning line for the user (never for the model)."""
     resources: RunResources = field(default_factory=RunResources)

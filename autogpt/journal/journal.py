@@ -1,5 +1,5 @@
-"""The journal: one append-only JSONL file per run, one event per line, the only writer of
-run state. Each line is flushed and fsynced before the run goes on, so a ``kill -9`` loses at most
+"""The journal: one append-only JSONL file per run, one event (``autogpt/events.py``) per
+line. Each line is flushed and fsynced before the run goes on, so a ``kill -9`` loses at most
 the command in flight. A snapshot (``state.json``) is replaced atomically after each cycle.
 
 The API key and proxy credentials never reach it: events carry prompts, replies and results,
@@ -13,12 +13,14 @@ import logging
 import os
 import secrets
 import tempfile
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from autogpt.events import RunEvent, parse
+from autogpt.journal import legacy
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +54,10 @@ class Journal:
             text = text.replace(secret, "[redacted]")
         return text
 
-    def append(self, kind: str, *, durable: bool = True, **data: Any) -> None:
+    def write(self, event: RunEvent, *, durable: bool = True) -> None:
         """Write one event. ``durable=False`` skips the fsync (the line is still flushed): for
         accounting lines that the next durable event, written moments later, makes durable."""
-        record = {"type": kind, "ts": round(time.time(), 3), **data}
-        line = self.redact(json.dumps(record, ensure_ascii=False, default=str))
-        self._handle.write(line + "\n")
+        self._handle.write(self.redact(event.line()) + "\n")
         self._handle.flush()
         if durable:
             os.fsync(self._handle.fileno())
@@ -109,6 +109,29 @@ def read_events(path: Path) -> ReadResult:
         if isinstance(event, dict):
             events.append(event)
     return ReadResult(events, torn)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    events: list[RunEvent]
+    torn: bool
+    legacy: bool
+    """Begun by a version before typed events (``journal/legacy.py`` read its records)."""
+
+
+def read_run(path: Path) -> RunRecord:
+    """The journal's events; lines of unknown types or newer versions are left out. A record
+    without a version is one of the first format (a session begun by an older version and
+    resumed by this one holds both)."""
+    read = read_events(path)
+    events: list[RunEvent] = []
+    for record in read.events:
+        if "v" in record:
+            event = parse(record)
+            events.extend([event] if event is not None else [])
+        else:
+            events.extend(legacy.convert([record]))
+    return RunRecord(events, read.torn, legacy=bool(read.events) and "v" not in read.events[0])
 
 
 def iter_sessions(data_dir: Path) -> Iterator[Path]:

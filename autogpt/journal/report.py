@@ -7,12 +7,11 @@ import json
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
-from autogpt.agent.outcome import Outcome
 from autogpt.agent.state import RunState
 from autogpt.config.ai_profile import AIProfile
-from autogpt.journal.journal import JOURNAL, REPORT, read_events, write_atomic
+from autogpt.events import CommandFinished, Ended, RunEvent
+from autogpt.journal.journal import JOURNAL, REPORT, read_run, write_atomic
 from autogpt.workspace import FileChanges, Workspace, diff, snapshot
 
 WORKSPACE_AT_START = "workspace_start.json"
@@ -35,23 +34,13 @@ def workspace_changes(folder: Path, workspace: Workspace) -> FileChanges | None:
 
 
 def write_report(
-    folder: Path,
-    *,
-    profile: AIProfile,
-    outcome: Outcome,
-    state: RunState,
-    workspace: Workspace,
-    exit_code: int,
-    resume: str,
+    folder: Path, *, profile: AIProfile, state: RunState, workspace: Workspace, resume: str
 ) -> Path:
     """``resume``: the command that resumes this session, as the user would type it."""
-    events = read_events(folder / JOURNAL).events
     text = render(
-        events,
+        read_run(folder / JOURNAL).events,
         profile=profile,
-        outcome=outcome,
         state=state,
-        exit_code=exit_code,
         session_id=folder.name,
         workspace=workspace,
         changes=workspace_changes(folder, workspace),
@@ -80,27 +69,30 @@ def _file_lines(changes: FileChanges | None) -> list[str]:
 
 
 def render(
-    events: list[dict[str, Any]],
+    events: list[RunEvent],
     *,
     profile: AIProfile,
-    outcome: Outcome,
     state: RunState,
-    exit_code: int,
     session_id: str,
     workspace: Workspace,
     changes: FileChanges | None = None,
     resume: str = "",
 ) -> str:
+    """The report, folded from the events (the last ``Ended`` says how the run ended) and the
+    state they built."""
     commands: Counter[str] = Counter()
     failures: list[str] = []
+    end: Ended | None = None
     for event in events:
-        if event.get("type") != "command_end":
+        if isinstance(event, Ended):
+            end = event
+        if not isinstance(event, CommandFinished):
             continue
-        name = event.get("command", "?")
-        commands[name] += 1
-        if not event.get("ok"):
-            failures.append(f"cycle {event.get('cycle')}: {name}: {event.get('error', '')}"[:200])
-    duration = time.time() - state.started if state.started else 0.0
+        commands[event.command] += 1
+        if not event.ok:
+            failures.append(f"cycle {event.cycle}: {event.command}: {event.error or ''}"[:200])
+    status, reason, exit_code = (end.status, end.reason, end.exit_code) if end else ("?", "", 0)
+    duration = (end.ts if end else time.time()) - state.started if state.started else 0.0
     lines = [
         f"# Report of session {session_id}",
         "",
@@ -110,7 +102,7 @@ def render(
         *[f"- {g}" for g in profile.ai_goals],
         "",
         "## Outcome",
-        f"- {outcome.kind}: {outcome.reason or '-'} (exit status {exit_code})",
+        f"- {status}: {reason or '-'} (exit status {exit_code})",
         f"- cycles: {state.cycle}; corrections of unusable replies: {state.corrections}",
         f"- duration: {duration:.0f} s",
         "",
@@ -128,6 +120,6 @@ def render(
             f"{usage.completion_tokens:,} completion tokens, ${usage.dollars:.4f}"
         )
     lines.append(f"- total: ${state.costs.total:.4f}")
-    if outcome.kind not in ("finished", "user_exit"):
+    if status not in ("finished", "user_exit"):
         lines += ["", "## Resume", f"`{resume or f'autogpt --resume {session_id}'}`"]
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from autogpt.errors import RunStopped
 from autogpt.memory.base import MemoryHit, MemoryStore, MemoryUnavailable, NoMemory
 
 if TYPE_CHECKING:
@@ -121,6 +122,8 @@ class GuardedMemory:
             return fallback
         try:
             return operation(self.store)
+        except RunStopped:
+            raise  # the budget: the run stops, not the memory
         except Exception as exc:
             self.failure = _warning(self.backend, exc)
             log.warning("memory backend %s failed", self.backend, exc_info=True)

@@ -35,15 +35,13 @@ OPENING = "Begin working on your goals."
 
 
 @dataclass
-class Turn:
-    """One cycle's messages: the assistant's reply, then the command result / human feedback."""
+class TurnView:
+    """One cycle's messages as a request carries them (``prompt/turns.py`` renders them): the
+    assistant's reply, then the command result / human feedback."""
 
     messages: list[dict[str, Any]]
     cycle: int = 0
     _tokens: int | None = field(default=None, repr=False)
-    brief: Turn | None = field(default=None, repr=False, compare=False)
-    compacted: Turn | None = field(default=None, repr=False, compare=False)
-    """Its brief and short forms, once computed (see ``prompt/compact.py``)."""
 
     def tokens(self, counter: TokenCounter) -> int:
         if self._tokens is None:
@@ -79,7 +77,7 @@ def opening_message(summary: str | None) -> dict[str, str]:
 
 
 def assemble(
-    system: str, summary: str | None, turns: Sequence[Turn], tail: str
+    system: str, summary: str | None, turns: Sequence[TurnView], tail: str
 ) -> list[dict[str, Any]]:
     """system, opening (summary), turns..., then the next-step text as the last user message.
 
@@ -103,7 +101,7 @@ def fit(
     *,
     system: str,
     summary: str | None,
-    turns: Sequence[Turn],
+    turns: Sequence[TurnView],
     tail: str,
     budget: Budget,
     counter: TokenCounter,

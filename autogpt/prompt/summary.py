@@ -1,19 +1,16 @@
 """The running summary: old turns folded into a few sentences by the fast model.
 
 One request, a small conversation of its own (short instruction, no tools, not the main system
-prompt), within its own limit. Events that are not valid JSON are summarised as text.
+prompt), within its own limit; sent through the request gateway like every request.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from typing import Any
 
-from autogpt.llm.client import ModelClient
 from autogpt.llm.tokens import TokenCounter
-from autogpt.llm.types import ChatRequest, Usage
-from autogpt.prompt.context import Turn, summary_reserve
+from autogpt.llm.types import ChatRequest
+from autogpt.prompt.turns import Turn, describe
 
 INSTRUCTION = (
     "You keep the running memory of an autonomous agent. Merge the new events into the current "
@@ -23,54 +20,17 @@ INSTRUCTION = (
 )
 
 
-def describe_turn(turn: Turn) -> str:
-    """A compact text of one turn; the assistant's JSON is reduced to thought and command."""
-    lines = []
-    for message in turn.messages:
-        role = message.get("role")
-        content = message.get("content") or ""
-        if role == "assistant":
-            lines.append("I decided: " + _compact_reply(content, message.get("tool_calls")))
-        elif role == "tool":
-            lines.append("Result: " + content)
-        else:
-            lines.append(content)
-    return "\n".join(lines)
-
-
-def _compact_reply(content: str, tool_calls: Any) -> str:
-    text = content
-    try:
-        data = json.loads(content)
-        if isinstance(data, dict):
-            thoughts = data.get("thoughts") or {}
-            command = data.get("command") or {}
-            if isinstance(thoughts, dict):
-                text = str(thoughts.get("text", ""))
-            if isinstance(command, dict) and command.get("name"):
-                text += f" -> {command.get('name')}"
-                text += f" {json.dumps(command.get('args', {}), ensure_ascii=False)}"
-    except (ValueError, TypeError, RecursionError):
-        pass  # not JSON: the text itself is the event
-    for call in tool_calls or []:
-        fn = call.get("function", {})
-        text += f" -> {fn.get('name')} {fn.get('arguments', '')}"
-    return text
-
-
-def summarize(
+def summary_request(
     *,
-    client: ModelClient,
     model: str,
     limit: int,
-    main_limit: int,
+    reply_tokens: int,
     counter: TokenCounter,
     previous: str | None,
     turns: Sequence[Turn],
     temperature: float = 0.0,
-) -> tuple[str, Usage]:
-    """The new summary and the request's usage."""
-    reply_tokens = summary_reserve(main_limit)
+) -> ChatRequest:
+    """The request that folds ``turns`` into the summary, within the fast model's limit."""
     words = int(reply_tokens * 0.5)
     instruction = INSTRUCTION.format(words=words)
     head = f"Current summary:\n{previous or '(nothing yet)'}\n\nNew events:\n"
@@ -82,9 +42,9 @@ def summarize(
         )
         - 16
     )
-    events = "\n\n".join(describe_turn(t) for t in turns)
+    events = "\n\n".join(describe(t) for t in turns)
     events = _cut_to(events, room, counter)
-    request = ChatRequest(
+    return ChatRequest(
         model=model,
         messages=[
             {"role": "system", "content": instruction},
@@ -94,11 +54,14 @@ def summarize(
         temperature=temperature,
         purpose="summary",
     )
-    reply = client.complete(request)
-    text = (reply.text or "").strip() or (previous or "")
-    if counter.text(text) > reply_tokens:
-        text = _cut_to(text, reply_tokens, counter)
-    return text, reply.usage
+
+
+def summary_text(
+    reply: str | None, previous: str | None, reply_tokens: int, counter: TokenCounter
+) -> str:
+    """The new summary from the reply: the previous one if the reply was empty, cut to size."""
+    text = (reply or "").strip() or (previous or "")
+    return _cut_to(text, reply_tokens, counter) if counter.text(text) > reply_tokens else text
 
 
 def _cut_to(text: str, tokens: int, counter: TokenCounter) -> str:

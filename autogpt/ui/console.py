@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -47,13 +47,26 @@ class _Waiting:
 
 
 class Console:
-    def __init__(self, *, debug: bool = False, no_color: bool | None = None) -> None:
+    def __init__(
+        self, *, debug: bool = False, no_color: bool | None = None, to_stderr: bool = False
+    ) -> None:
+        """``to_stderr``: standard output is another program's (``--output-format jsonl``):
+        everything for people, prompts included, goes to standard error, plain, no spinner."""
         import os
 
         self.plain = no_color if no_color is not None else bool(os.environ.get("NO_COLOR"))
-        self.interactive = sys.stdin.isatty() and sys.stdout.isatty()
-        self.out = RichConsole(highlight=False, no_color=self.plain, soft_wrap=True)
+        self.plain = self.plain or to_stderr
+        self.to_stderr = to_stderr
+        self.interactive = sys.stdin.isatty() and sys.stdout.isatty() and not to_stderr
+        self.out = RichConsole(
+            highlight=False,
+            no_color=self.plain,
+            soft_wrap=True,
+            file=sys.stderr if to_stderr else None,
+        )
         self.debug = debug
+        self.on_warn: Callable[[str, str], None] | None = None
+        """Told every warning and error shown, with its level (the JSON-lines output)."""
         self._waiting = _Waiting()
         self._live: Any = None
         self._sessions: dict[str, PromptSession[str]] = {}
@@ -78,9 +91,13 @@ class Console:
 
     def warn(self, text: str) -> None:
         self.labelled("WARNING:", text, "bold yellow")
+        if self.on_warn is not None:
+            self.on_warn(sanitize(text), "warn")
 
     def error(self, text: str) -> None:
         self.labelled("ERROR:", text, "bold red")
+        if self.on_warn is not None:
+            self.on_warn(sanitize(text), "error")
 
     def dim(self, text: str) -> None:
         self.line(text, "dim")
@@ -113,6 +130,8 @@ class Console:
 
     def _show_spinner(self) -> None:
         if self._live is not None or not self.out.is_terminal or self.out.is_dumb_terminal:
+            return
+        if self.to_stderr:
             return
         from rich.live import Live
 
@@ -154,6 +173,10 @@ class Console:
                 import getpass
 
                 return getpass.getpass(prompt)
+            if self.to_stderr:  # input() would write the prompt to standard output
+                self.out.print(prompt, end="")
+                self.out.file.flush()
+                return input()
             if sys.stdin.isatty():
                 import readline  # noqa: F401  (line editing for input())
             return input(prompt)

@@ -8,10 +8,10 @@ from typing import Any
 from autogpt.agent.events import (
     Authorized,
     CostLine,
-    Event,
     Notice,
     ProposalShown,
     ResultShown,
+    Shown,
     Thinking,
 )
 from autogpt.ui.console import Console
@@ -39,7 +39,7 @@ class Renderer:
         self.console = console
         self.debug = debug
 
-    def __call__(self, event: Event) -> None:
+    def __call__(self, event: Shown) -> None:
         c = self.console
         if isinstance(event, Thinking):
             if event.active:

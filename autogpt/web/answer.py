@@ -62,6 +62,11 @@ class AnswerContext(Protocol):
     @property
     def count_tokens(self) -> Callable[[str], int]: ...
 
+    @property
+    def helper_window(self) -> int:
+        """What one ``ask_model`` request may take (the run's fast-model window)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -135,7 +140,7 @@ def answer_question(ctx: AnswerContext, *, text: str, question: str, source: str
     count = ctx.count_tokens
     question = question.strip() or "What is this page about? Summarise its main points."
     settings = ctx.settings
-    limit = settings.fast_token_limit
+    limit = ctx.helper_window
     fixed = count(SYSTEM) + count(question) + count(NOTES_TASK) + 4 * MESSAGE_OVERHEAD + 80
     per_call = limit - ANSWER_TOKENS - fixed
     chunk_tokens = max(MIN_CHUNK_TOKENS, min(settings.browse_chunk_tokens, per_call))

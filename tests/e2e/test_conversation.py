@@ -114,7 +114,7 @@ def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
         assert request.prompt_tokens + request.body["max_tokens"] <= 4097
     # Old results were shortened; the newest two stay word for word.
     events = _journal(tmp_path)
-    assert any(e["type"] == "compact" for e in events)
+    assert any(e["type"] == "compacted" for e in events)
     last = server.requests[-1].messages
     assert last[-1]["content"].startswith("Command read_file returned: Part 11. ice cream")
     assert "Part 11" in last[-1]["content"] and len(last[-1]["content"]) > 2000

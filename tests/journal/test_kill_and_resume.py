@@ -107,7 +107,8 @@ def test_killed_during_the_command_tells_the_model_and_does_not_rerun_it(
 def _journal_has_start(tmp_path, cycle: int) -> bool:
     try:
         return any(
-            e.get("type") == "command_start" and e.get("cycle") == cycle for e in _events(tmp_path)
+            e.get("type") == "command_started" and e.get("cycle") == cycle
+            for e in _events(tmp_path)
         )
     except (ValueError, OSError):
         return False
@@ -146,7 +147,7 @@ def test_torn_last_line_loads_up_to_the_last_whole_record(
     first = model_server_factory(_append(1), _append(2))
     assert run_agent(first, "-c", "-l", "2", "-y").returncode == 3
     with _journal(tmp_path).open("a", encoding="utf-8") as handle:
-        handle.write('{"type": "command_start", "cycle": 3, "assis')
+        handle.write('{"type": "command_started", "cycle": 3, "assis')
     second = model_server_factory(autogpt_reply("task_complete", {"reason": "done"}))
     done = run_agent(second, "--resume", "-l", "5", env=agent_env(second))
     assert done.returncode == 0, done.stdout

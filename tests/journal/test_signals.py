@@ -51,7 +51,7 @@ def _events(tmp_path: Path) -> list[dict]:
 def _command_started(tmp_path: Path, cycle: int) -> bool:
     try:
         return any(
-            e["type"] == "command_start" and e.get("cycle") == cycle for e in _events(tmp_path)
+            e["type"] == "command_started" and e.get("cycle") == cycle for e in _events(tmp_path)
         )
     except (OSError, ValueError):
         return False
@@ -132,7 +132,7 @@ def test_closing_the_terminal_at_the_prompt_saves_as_hangup(model_server, tmp_pa
     child.terminated = True
     assert os.waitstatus_to_exitcode(status) == 129
     _assert_saved(tmp_path, "hangup", 129)
-    assert not any(e["type"] == "command_start" for e in _events(tmp_path))  # not authorised
+    assert not any(e["type"] == "command_started" for e in _events(tmp_path))  # not authorised
 
 
 def _pipe_into(reader: list[str], server) -> tuple[subprocess.Popen, subprocess.Popen]:

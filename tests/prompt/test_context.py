@@ -1,12 +1,12 @@
 from autogpt.llm.tokens import TokenCounter
-from autogpt.prompt.context import Budget, Turn, assemble, fit, reply_reserve
-from autogpt.prompt.summary import describe_turn
+from autogpt.prompt.context import Budget, TurnView, assemble, fit, reply_reserve
+from autogpt.prompt.turns import Turn, describe
 
 COUNTER = TokenCounter("cl100k_base")
 
 
-def turn(i: int, size: int = 400) -> Turn:
-    return Turn(
+def turn(i: int, size: int = 400) -> TurnView:
+    return TurnView(
         [
             {"role": "assistant", "content": f'{{"command": {{"name": "read_file{i}"}}}}'},
             {"role": "user", "content": f"Command read_file returned: {'word ' * size}"},
@@ -79,13 +79,8 @@ def test_reply_reserve_is_bounded():
 
 
 def test_events_that_are_not_json_are_summarised_as_text():
-    t = Turn(
-        [
-            {"role": "assistant", "content": "not json at all {"},
-            {"role": "user", "content": "Human feedback: 继续"},
-        ]
-    )
-    assert describe_turn(t) == "I decided: not json at all {\nHuman feedback: 继续"
+    t = Turn(1, None, "Human feedback: 继续", text="not json at all {")
+    assert describe(t) == "I decided: not json at all {\nHuman feedback: 继续"
 
 
 def test_a_newest_turn_too_big_for_any_request_is_dropped_to_be_folded():
