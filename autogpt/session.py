@@ -41,6 +41,7 @@ from autogpt.session_model import (
     model_setup,
     wait_notice,
 )
+from autogpt.session_permissions import load_policy
 from autogpt.ui.console import Console
 from autogpt.ui.render import Renderer
 from autogpt.ui.setup import obtain_profile, show_profile
@@ -135,6 +136,7 @@ def _run_session(
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
+    permissions = load_policy(settings, console, events=loaded.events if loaded else None)
     models = model_setup(settings, options.model_choice)
     unpriced = price_check([models.main, models.fast], options.budget)
     if unpriced:
@@ -219,6 +221,7 @@ def _run_session(
         ask=console.ask,
         authorise_key=settings.authorise_command_key,
         exit_key=settings.exit_key,
+        permissions=permissions,
     )
     ctx.ask_model = agent.ask_helper
     attach_memory(agent, settings, client, console, wipe=args.wipe_memory)

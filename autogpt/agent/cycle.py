@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from autogpt.agent import messages as msgs
-from autogpt.agent.authorize import Authorizer, Decision, parse_answer
+from autogpt.agent.approval import Approval, PermissionPolicy
+from autogpt.agent.authorize import Authorizer, Decision
 from autogpt.agent.correction import MAX_CORRECTIONS, correction_messages, refuse_cut_writes
-from autogpt.agent.events import Authorized, Notice, ProposalShown, ResultShown, Show, Thinking
+from autogpt.agent.events import Notice, ProposalShown, ResultShown, Show, Thinking
 from autogpt.agent.fitting import ContextFitter, Recall, Remember
 from autogpt.agent.model_calls import ModelCalls, ModelSetup
 from autogpt.agent.outcome import Outcome
@@ -56,6 +57,7 @@ class Agent:
         recall: Recall | None = None,
         remember: Remember | None = None,
         memory_share: float = 0.0,
+        permissions: PermissionPolicy | None = None,
     ) -> None:
         self.ai_name = ai_name
         self.models = models
@@ -83,6 +85,20 @@ class Agent:
             state=state,
             show=show,
             memory=self,
+        )
+        # --- permission rules and the user's answers (agent/approval.py) ---
+        self.approval = Approval(
+            policy=permissions or PermissionPolicy(),
+            authorizer=authorizer,
+            ask=ask,
+            show=show,
+            journal=journal,
+            state=state,
+            ai_name=ai_name,
+            arg_names=registry.arg_names,
+            root=ctx.workspace.root,
+            authorise_key=authorise_key,
+            exit_key=exit_key,
         )
         ctx.result_budget_tokens = int(models.main_limit * RESULT_SHARE)
         ctx.count_tokens = self.counter.text
@@ -134,7 +150,7 @@ class Agent:
             )
             return Outcome("continue")
         self.show(ProposalShown(self.ai_name, proposal))
-        decision = self._authorize()
+        decision = self._authorize(proposal)
         if decision.kind == "exit":
             self.journal.append("user_exit", cycle=self.state.cycle)
             return Outcome("user_exit", "you chose to exit")
@@ -182,28 +198,9 @@ class Agent:
         return reply, None, error
 
     # --- authorization -------------------------------------------------------------------
-    def _authorize(self) -> Decision:
-        if self.authorizer.continuous:
-            return Decision("run", 1, text="continuous")
-        if not self.authorizer.must_ask():
-            self.show(Authorized(self.authorizer.consume()))
-            return Decision("run", 1, text="pre-authorised")
-        question = (
-            f"Enter '{self.authorise_key}' to authorise command, '{self.authorise_key} -N' to run "
-            f"N continuous commands, '{self.exit_key}' to exit program, or enter feedback for "
-            f"{self.ai_name}..."
-        )
-        while True:
-            decision = parse_answer(
-                self.ask(question), authorise_key=self.authorise_key, exit_key=self.exit_key
-            )
-            if decision.kind != "invalid":
-                break
-            self.show(Notice(decision.text, "warn"))
-        if decision.kind == "run":
-            self.authorizer.grant(decision.count)
-            self.show(Authorized(self.authorizer.consume()))
-        return decision
+    def _authorize(self, proposal: Proposal) -> Decision:
+        """Permission rules, then the user (agent/approval.py); ``denied`` is not run."""
+        return self.approval.authorize(proposal)
 
     # --- running and recording -----------------------------------------------------------
     def _run_command(
@@ -219,8 +216,11 @@ class Agent:
             authorization=decision.text or f"y -{decision.count}",
         )
         started = time.monotonic()
-        self.show(Thinking(True, f"Running {proposal.command}..."))
-        result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
+        if decision.kind == "denied":  # a permission rule refused it (agent/approval.py)
+            result = CommandResult(proposal.command, f"Error: {decision.text}", ok=False)
+        else:
+            self.show(Thinking(True, f"Running {proposal.command}..."))
+            result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
         duration = time.monotonic() - started
         text = self._fit_result(result)
         self.show(ResultShown(result.name, result.shown or text, result.ok))
