@@ -90,7 +90,8 @@ class Approval:
         if ruling.verdict == "ask":
             return self._dialog(proposal, main, ruling)
         if ruling.verdict == "allow":
-            self.show(Notice(f"Allowed without asking by the rule {self._rule(ruling)}."))
+            if not self.authorizer.continuous:
+                self.show(Notice(f"Allowed without asking by the rule {self._rule(ruling)}."))
             return Decision("run", 1, text=f"allowed by rule {ruling.rule!r}")
         if self.authorizer.continuous:
             return Decision("run", 1, text="continuous")
@@ -126,7 +127,8 @@ class Approval:
         forced = ruling.verdict == "ask"
         session_rule = rule_for_session(proposal.command, main)
         y, n = self.authorise_key, self.exit_key
-        offer = "" if forced else f"'{ALWAYS_KEY}' to always allow {session_rule.text}, "
+        offered = not forced and ALWAYS_KEY not in (y.lower(), n.lower())
+        offer = f"'{ALWAYS_KEY}' to always allow {session_rule.text}, " if offered else ""
         question = (
             f"Enter '{y}' to authorise command, '{y} -N' to run N continuous commands, {offer}"
             f"'{n}' to exit program, or enter feedback for {self.ai_name}..."

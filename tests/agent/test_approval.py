@@ -27,6 +27,7 @@ class Dialog:
         self.shown: list[Event] = []
         self.saved: list[Rule] = []
         self.journal = journal
+        self.authorise_key = "y"
 
     def ask(self, question: str) -> str:
         self.questions.append(question)
@@ -38,6 +39,7 @@ class Dialog:
         self, lists: dict[str, list[str]], *, continuous: bool = False, save: bool = True
     ) -> Approval:
         return Approval(
+            authorise_key=self.authorise_key,
             policy=PermissionPolicy(
                 rules=Permissions.from_lists(lists, source="permissions.yaml"),
                 save=self.saved.append if save else None,
@@ -152,3 +154,13 @@ def test_a_failed_save_is_reported_and_the_grant_still_holds(dialog: Dialog) -> 
     assert gate.authorize(_proposal("write_to_file", filename="a", text="x")).kind == "run"
     assert "Could not save the rule" in dialog.notices()
     assert gate.authorize(_proposal("write_to_file", filename="b", text="y")).kind == "run"
+
+
+def test_always_is_not_offered_when_a_is_the_key_that_runs_a_command(dialog: Dialog) -> None:
+    dialog.authorise_key = "a"
+    gate = dialog.approval({})
+    dialog.answers = ["a", "a"]
+    assert gate.authorize(_proposal("write_to_file", filename="a", text="x")).kind == "run"
+    assert "always allow" not in dialog.questions[0]
+    assert gate.authorize(_proposal("write_to_file", filename="b", text="y")).kind == "run"
+    assert len(dialog.questions) == 2  # nothing was granted: asked again

@@ -8,7 +8,7 @@ from pathlib import Path
 import pexpect
 
 from tests.e2e.harness import agent_env, run_agent, spawn_agent, write_profile
-from tests.support.model_script import autogpt_reply
+from tests.support.model_script import autogpt_reply, tool_call_reply
 from tests.support.model_server import ModelServer
 
 RULES = "# my rules\nallow:\n  - list_files\ndeny: [delete_file, 'mcp__time__*']\n"
@@ -101,6 +101,31 @@ def test_a_denied_command_never_runs_in_continuous_mode_and_the_model_is_told(
     assert "mcp__time__get_current_time is denied by the user's permission rule" in told
     assert "Unknown command" not in told
     assert "Traceback" not in done.stderr
+
+
+def test_a_denied_tool_call_is_answered_as_a_failed_tool_result(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
+    write_profile(tmp_path)
+    _rules(tmp_path, "deny: ['write_to_file(*.exe)']\n")
+    model_server.script(
+        [
+            tool_call_reply("write_to_file", {"filename": "tool.exe", "text": "x"}),
+            tool_call_reply("write_to_file", {"filename": "notes.txt", "text": "y"}),
+            tool_call_reply("task_complete", {"reason": "done"}),
+        ]
+    )
+    env = agent_env(model_server, OPENAI_FUNCTIONS="true")
+    done = run_agent(model_server, "-c", "-l", "5", "-y", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (workspace / "tool.exe").exists()
+    assert (workspace / "notes.txt").exists()
+    results = [m for m in model_server.requests[1].messages if m["role"] == "tool"]
+    assert len(results) == 1
+    result = results[0]
+    assert "write_to_file is denied by the user's permission rule 'write_to_file(*.exe)'" in str(
+        result["content"]
+    )
 
 
 def test_a_denied_command_never_runs_inside_a_y_dash_n_run(
