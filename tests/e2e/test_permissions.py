@@ -236,3 +236,17 @@ def test_a_malformed_rules_file_stops_the_start_with_its_name_and_line(
     assert "permissions.yaml, line 3: 'execute_shell(ls': a rule is NAME or NAME(PATTERN)" in output
     assert "Traceback" not in output
     assert model_server.requests == []
+
+
+def test_an_ask_rule_without_a_terminal_ends_a_continuous_run_saved(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
+    write_profile(tmp_path)
+    _rules(tmp_path, "ask: [write_to_file]\n")
+    model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"})])
+    done = run_agent(model_server, "-c", "-l", "5", "-y", stdin="")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert not (workspace / "a.txt").exists()
+    assert "Input closed" in done.stdout
+    assert "Resume with:" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
