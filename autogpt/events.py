@@ -139,6 +139,33 @@ class CommandFinished(_Event):
     duration: float = 0.0
 
 
+class PermissionRuled(_Event):
+    """A permission rule decided about the proposed command (``agent/approval.py``)."""
+
+    type: Literal["permission"] = "permission"
+    cycle: int
+    command: str
+    verdict: str
+    """allow, ask or deny."""
+    rule: str
+    granted: bool = False
+    """The rule was granted at the prompt this session (not read from the file)."""
+
+
+class PermissionGranted(_Event):
+    """The user answered ``a``: the rule allows the command for the rest of the session."""
+
+    type: Literal["permission_granted"] = "permission_granted"
+    cycle: int
+    rule: str
+
+
+class PermissionSaved(_Event):
+    type: Literal["permission_saved"] = "permission_saved"
+    cycle: int
+    rule: str
+
+
 class UserExited(_Event):
     type: Literal["user_exit"] = "user_exit"
     cycle: int
@@ -204,6 +231,9 @@ RunEvent = (
     | Feedback
     | CommandStarted
     | CommandFinished
+    | PermissionRuled
+    | PermissionGranted
+    | PermissionSaved
     | UserExited
     | Compacted
     | SummaryFolded
@@ -226,6 +256,9 @@ TYPES: dict[str, type[_Event]] = {
         Feedback,
         CommandStarted,
         CommandFinished,
+        PermissionRuled,
+        PermissionGranted,
+        PermissionSaved,
         UserExited,
         Compacted,
         SummaryFolded,

@@ -44,6 +44,7 @@ from autogpt.session_model import (
     model_setup,
     wait_notice,
 )
+from autogpt.session_permissions import load_policy
 from autogpt.ui.console import Console
 from autogpt.ui.jsonl import JsonLines
 from autogpt.ui.render import Renderer
@@ -141,6 +142,7 @@ def _run_session(
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
+    permissions = load_policy(settings, console, granted=loaded.state.granted if loaded else ())
     models, limits = model_setup(settings, options.model_choice)
     unpriced = price_check([models.main, models.fast], options.budget)
     if unpriced:
@@ -242,6 +244,7 @@ def _run_session(
         show=show,
         ask=console.ask,
         memory=open_memory(settings, calls, ctx.resources, console, wipe=args.wipe_memory),
+        permissions=permissions,
     )
     try:
         outcome, code = run(

@@ -2,8 +2,10 @@
 
 Never calls input(): the cycle passes the answer in. Semantics (as Auto-GPT, made exact):
 ``y`` runs this command; ``y -N`` (also ``y-N``, ``y - N``, any case) runs this one and the next
-N-1 without asking; ``n`` (the exit key) exits; any other non-empty text is feedback for the
-model; an empty line, ``y -0``, ``y -x`` or ``y --3`` is invalid and asked again.
+N-1 without asking; ``a`` (when offered) runs it and allows the same command for the rest of
+the session (see :mod:`autogpt.agent.permissions`); ``n`` (the exit key) exits; any other non-empty
+text is feedback for the model; an empty line, ``y -0``, ``y -x`` or ``y --3`` is invalid and
+asked again.
 """
 
 from __future__ import annotations
@@ -17,19 +19,28 @@ _COUNT = re.compile(r"^\s*-\s*(\d+)\s*$")
 
 @dataclass(frozen=True)
 class Decision:
-    kind: Literal["run", "exit", "feedback", "invalid"]
+    kind: Literal["run", "always", "denied", "exit", "feedback", "invalid"]
+    """``always``: run, and allow this command for the session; ``denied``: a permission rule
+    refused it (``text`` says which), so it does not run and the model is told."""
     count: int = 1
     """For ``run``: how many commands, this one included, run without asking."""
     text: str = ""
     """The feedback, or why the answer was invalid."""
 
 
-def parse_answer(answer: str, *, authorise_key: str = "y", exit_key: str = "n") -> Decision:
+def parse_answer(
+    answer: str, *, authorise_key: str = "y", exit_key: str = "n", always_key: str | None = None
+) -> Decision:
     text = answer.strip()
     key = authorise_key.lower()
+    always = (
+        f"'{always_key}' to always allow it this session, "
+        if always_key and always_key.lower() not in (key, exit_key.lower())
+        else ""
+    )
     usage = (
         f"Enter '{authorise_key}' to run the command, '{authorise_key} -N' to run N commands, "
-        f"'{exit_key}' to exit, or type feedback for the AI."
+        f"{always}'{exit_key}' to exit, or type feedback for the AI."
     )
     if not text:
         return Decision("invalid", text=f"Empty answer. {usage}")
@@ -38,6 +49,8 @@ def parse_answer(answer: str, *, authorise_key: str = "y", exit_key: str = "n") 
         return Decision("run", 1)
     if lowered == exit_key.lower():
         return Decision("exit")
+    if always and always_key and lowered == always_key.lower():
+        return Decision("always", 1)
     if lowered.startswith(key) and lowered[len(key) :].lstrip().startswith("-"):
         match = _COUNT.match(lowered[len(key) :])
         if not match:

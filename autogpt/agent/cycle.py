@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from autogpt import events as ev
-from autogpt.agent.authorize import Authorizer, Decision, parse_answer
+from autogpt.agent.approval import Approval, PermissionPolicy
+from autogpt.agent.authorize import Authorizer, Decision
 from autogpt.agent.correction import MAX_CORRECTIONS, correction_messages, refuse_cut_writes
-from autogpt.agent.events import Authorized, Notice, ProposalShown, ResultShown, Show, Thinking
+from autogpt.agent.events import Notice, ProposalShown, ResultShown, Show, Thinking
 from autogpt.agent.fitting import ContextFitter, MemoryHooks
 from autogpt.agent.model_calls import ModelCalls
 from autogpt.agent.outcome import Outcome
@@ -48,6 +49,7 @@ class Agent:
         show: Show,
         ask: Ask,
         memory: MemoryHooks | None = None,
+        permissions: PermissionPolicy | None = None,
     ) -> None:
         self.ai_name = ai_name
         self.calls = calls
@@ -61,6 +63,17 @@ class Agent:
         self.memory = memory or MemoryHooks()
         self.fitter = ContextFitter(
             system_for=system_for, calls=calls, record=record, state=self.state, memory=self.memory
+        )
+        self.approval = Approval(  # permission rules, then the user (agent/approval.py)
+            policy=permissions or PermissionPolicy(),
+            authorizer=authorizer,
+            ask=ask,
+            show=show,
+            record=record,
+            state=self.state,
+            ai_name=ai_name,
+            arg_names=registry.arg_names,
+            root=ctx.workspace.root,
         )
 
     # --- one cycle -------------------------------------------------------------------------
@@ -115,7 +128,7 @@ class Agent:
             return Outcome("continue")
         self.record(_reply_event(cycle, reply, proposal))
         self.show(ProposalShown(self.ai_name, proposal))
-        decision = self._authorize()
+        decision = self.approval.authorize(proposal)
         if decision.kind == "exit":
             self.record(ev.UserExited(cycle=cycle))
             return Outcome("user_exit", "you chose to exit")
@@ -153,29 +166,6 @@ class Agent:
             current = correction_messages(messages, reply, error, self.state.tool_mode)
         return reply, None, error
 
-    # --- authorization -------------------------------------------------------------------
-    def _authorize(self) -> Decision:
-        auth = self.authorizer
-        if auth.continuous:
-            return Decision("run", 1, text="continuous")
-        if not auth.must_ask():
-            self.show(Authorized(auth.consume()))
-            return Decision("run", 1, text="pre-authorised")
-        yes, no = auth.authorise_key, auth.exit_key
-        question = (
-            f"Enter '{yes}' to authorise command, '{yes} -N' to run N continuous commands, "
-            f"'{no}' to exit program, or enter feedback for {self.ai_name}..."
-        )
-        while True:
-            decision = parse_answer(self.ask(question), authorise_key=yes, exit_key=no)
-            if decision.kind != "invalid":
-                break
-            self.show(Notice(decision.text, "warn"))
-        if decision.kind == "run":
-            auth.grant(decision.count)
-            self.show(Authorized(auth.consume()))
-        return decision
-
     # --- running and recording -----------------------------------------------------------
     def _run_command(self, proposal: Proposal, decision: Decision) -> Outcome:
         cycle = self.state.cycle
@@ -184,8 +174,11 @@ class Agent:
             ev.CommandStarted(cycle=cycle, command=proposal.command, authorization=authorization)
         )
         started = time.monotonic()
-        self.show(Thinking(True, f"Running {proposal.command}..."))
-        result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
+        if decision.kind == "denied":  # a permission rule refused it (agent/approval.py)
+            result = CommandResult(proposal.command, f"Error: {decision.text}", ok=False)
+        else:
+            self.show(Thinking(True, f"Running {proposal.command}..."))
+            result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
         duration = time.monotonic() - started
         text = self._fit_result(result)
         self.show(ResultShown(result.name, result.shown or text, result.ok))

@@ -55,6 +55,8 @@ class RunState:
     """How the last run ended (None: still running, or killed before it could say)."""
     end_reason: str = ""
     interrupted_command: str | None = None
+    granted: list[str] = field(default_factory=list)
+    """Permission rules the user granted at the prompt (``a``), for the rest of the session."""
 
     @property
     def finished(self) -> bool:
@@ -94,6 +96,8 @@ class RunState:
             args = self.pending.proposal.args if self.pending and self.pending.proposal else {}
             self.stuck.observe(event.command, args, event.error)
             self._close(event.result)
+        elif isinstance(event, ev.PermissionGranted):
+            self.granted.append(event.rule)
         elif isinstance(event, ev.UserExited):
             self.pending = None
         elif isinstance(event, ev.CorrectionAsked):

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     exit_key: str = Field(default="n", min_length=1)
     read_file_max_chars: int = Field(default=20000, ge=100)
     """The most characters one read_file returns; the model reads further with offset."""
+    permissions_file: str = "permissions.yaml"
+    """allow / ask / deny rules for commands (agent/permissions.py); a missing file: none."""
 
     # --- web (issue C) ---
     search_backend: Literal["auto", "searxng", "duckduckgo", "google"] = "auto"

@@ -52,3 +52,12 @@ def test_authorizer_counts_down_then_asks_again():
 
 def test_continuous_never_asks():
     assert not Authorizer(continuous=True).must_ask()
+
+
+def test_a_means_always_when_offered_and_feedback_otherwise() -> None:
+    assert parse_answer("a", always_key="a").kind == "always"
+    assert parse_answer(" A ", always_key="a").kind == "always"
+    assert parse_answer("a").kind == "feedback"
+    # a key that is already the run or exit key is not taken from it
+    assert parse_answer("a", authorise_key="a", always_key="a").kind == "run"
+    assert "'a' to always allow" in parse_answer("", always_key="a").text

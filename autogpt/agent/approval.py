@@ -1,0 +1,189 @@
+"""The authorisation dialog of one proposed command: permission rules first, then the user.
+
+1. A ``deny`` rule: the command does not run, in any mode (continuous and ``y -N`` included);
+   the decision is ``denied`` and the cycle tells the model.
+2. An ``ask`` rule: the user is asked, in every mode, even inside a ``y -N`` run; ``a`` is not
+   offered (the file says to ask every time).
+3. An ``allow`` rule (from the file, or granted with ``a`` this session): it runs without asking.
+4. No rule: as before, continuous runs it, ``y -N`` counts down, else the user answers; ``a``
+   runs it and grants :func:`~autogpt.agent.permissions.rule_for_session` for the session, and
+   the user may save that rule to the file (asked once, y/n).
+
+Every ruling is an event (``PermissionRuled``; a grant ``PermissionGranted``, which a resumed
+run replays into ``RunState.granted``). No printing and no input(): ``show`` and ``ask`` are
+the agent's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autogpt.agent.authorize import Authorizer, Decision, parse_answer
+from autogpt.agent.events import Authorized, Notice, Show
+from autogpt.agent.permissions import Permissions, Rule, Ruling, main_argument, rule_for_session
+from autogpt.agent.state import RunState
+from autogpt.errors import ConfigError
+from autogpt.events import PermissionGranted, PermissionRuled, PermissionSaved, RunEvent
+from autogpt.reply.parser import Proposal
+
+ALWAYS_KEY = "a"
+
+SaveRule = Callable[[Rule], None]
+
+
+@dataclass
+class PermissionPolicy:
+    """The rules of a run and where a rule granted at the prompt may be saved."""
+
+    rules: Permissions = field(default_factory=Permissions)
+    save: SaveRule | None = None
+    """Adds a rule to the file's allow list; ``None``: saving is not offered."""
+    file: str = ""
+    """The file's name as the user is shown it."""
+
+
+class Approval:
+    def __init__(
+        self,
+        *,
+        policy: PermissionPolicy,
+        authorizer: Authorizer,
+        ask: Callable[[str], str],
+        show: Show,
+        record: Callable[[RunEvent], None],
+        state: RunState,
+        ai_name: str,
+        arg_names: Callable[[], Mapping[str, Sequence[str]]],
+        root: Path | None = None,
+    ) -> None:
+        self.policy = policy
+        self.authorizer = authorizer
+        self.ask = ask
+        self.show = show
+        self.record = record
+        self.state = state
+        self.ai_name = ai_name
+        self.arg_names = arg_names
+        self.root = str(root) if root else None
+        self.authorise_key = authorizer.authorise_key
+        self.exit_key = authorizer.exit_key
+
+    def authorize(self, proposal: Proposal) -> Decision:
+        main = main_argument(proposal.args, self.arg_names().get(proposal.command), root=self.root)
+        ruling = self.policy.rules.check(proposal.command, main)
+        if ruling.rule is not None:
+            self.record(
+                PermissionRuled(
+                    cycle=self.state.cycle,
+                    command=proposal.command,
+                    verdict=ruling.verdict or "",
+                    rule=ruling.rule.text,
+                    granted=ruling.granted,
+                )
+            )
+        if ruling.verdict == "deny":
+            return self._denied(proposal, ruling)
+        if ruling.verdict == "ask":
+            return self._dialog(proposal, main, ruling)
+        if ruling.verdict == "allow":
+            if not self.authorizer.continuous:
+                self.show(Notice(f"Allowed without asking by the rule {self._rule(ruling)}."))
+            return Decision("run", 1, text=f"allowed by rule {ruling.rule!r}")
+        if self.authorizer.continuous:
+            return Decision("run", 1, text="continuous")
+        if not self.authorizer.must_ask():
+            self.show(Authorized(self.authorizer.consume()))
+            return Decision("run", 1, text="pre-authorised")
+        return self._dialog(proposal, main, ruling)
+
+    # --- the rulings ----------------------------------------------------------------------
+    def _rule(self, ruling: Ruling) -> str:
+        """``'read_file' (in permissions.yaml)`` or ``'read_file' (granted this session)``."""
+        assert ruling.rule is not None
+        where = (
+            "granted this session" if ruling.granted else f"in {self.policy.file or 'the rules'}"
+        )
+        return f"'{ruling.rule.text}' ({where})"
+
+    def _denied(self, proposal: Proposal, ruling: Ruling) -> Decision:
+        assert ruling.rule is not None
+        self.show(
+            Notice(
+                f"{proposal.command} was not run: denied by the rule {self._rule(ruling)}.", "warn"
+            )
+        )
+        return Decision(
+            "denied",
+            text=f"{proposal.command} is denied by the user's permission rule "
+            f"'{ruling.rule.text}', so it was not run. Do not try it again; reach the goal "
+            "another way.",
+        )
+
+    def _dialog(self, proposal: Proposal, main: str | None, ruling: Ruling) -> Decision:
+        forced = ruling.verdict == "ask"
+        session_rule = rule_for_session(proposal.command, main)
+        y, n = self.authorise_key, self.exit_key
+        offered = not forced and ALWAYS_KEY not in (y.lower(), n.lower())
+        offer = f"'{ALWAYS_KEY}' to always allow {session_rule.text}, " if offered else ""
+        question = (
+            f"Enter '{y}' to authorise command, '{y} -N' to run N continuous commands, {offer}"
+            f"'{n}' to exit program, or enter feedback for {self.ai_name}..."
+        )
+        if forced:
+            self.show(Notice(f"Asked every time: the rule {self._rule(ruling)}."))
+        while True:
+            decision = parse_answer(
+                self.ask(question), authorise_key=y, exit_key=n, always_key=ALWAYS_KEY
+            )
+            if decision.kind == "always" and forced:
+                self.show(
+                    Notice(
+                        f"'{ALWAYS_KEY}' is not offered here: the rule {self._rule(ruling)} "
+                        f"says to ask every time. Answer '{y}' to run it this once.",
+                        "warn",
+                    )
+                )
+                continue
+            if decision.kind != "invalid":
+                break
+            self.show(Notice(decision.text, "warn"))
+        if decision.kind == "always":
+            self._grant(session_rule)
+            decision = Decision("run", 1, text=f"always allow {session_rule.text}")
+        if decision.kind == "run":
+            self.authorizer.grant(decision.count)
+            self.show(Authorized(self.authorizer.consume()))
+        return decision
+
+    def _grant(self, rule: Rule) -> None:
+        self.policy.rules.grant(rule)
+        self.record(PermissionGranted(cycle=self.state.cycle, rule=rule.text))
+        self.show(Notice(f"'{rule.text}' runs without asking for the rest of this session."))
+        save = self.policy.save
+        if save is None:
+            return
+        answer = self.ask(f"Save '{rule.text}' to {self.policy.file} for later runs too? (y/n)")
+        if answer.strip().lower() not in ("y", "yes"):
+            self.show(Notice("Not saved: it holds for this session only."))
+            return
+        try:
+            save(rule)
+        except (OSError, ConfigError) as exc:
+            reason = exc.message if isinstance(exc, ConfigError) else str(exc)
+            self.show(Notice(f"Could not save the rule: {reason}", "warn"))
+            return
+        self.record(PermissionSaved(cycle=self.state.cycle, rule=rule.text))
+        self.show(Notice(f"Saved: {self.policy.file} now allows '{rule.text}'."))
+
+
+def granted_rules(granted: Iterable[str]) -> list[Rule]:
+    """The rules granted with ``a`` in the session's earlier runs (``RunState.granted``)."""
+    rules: list[Rule] = []
+    for text in granted:
+        try:
+            rules.append(Rule.parse(text))
+        except ValueError:
+            continue
+    return rules
