@@ -16,7 +16,7 @@ from typing import Any
 from autogpt import logs, shutdown
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.budget import price_check
-from autogpt.agent.cycle import Agent
+from autogpt.agent.cycle import Agent, Ask
 from autogpt.agent.events import Event, Notice, Show, Thinking
 from autogpt.agent.run import run
 from autogpt.agent.state import RunState
@@ -59,6 +59,16 @@ class RunOptions:
     workspace: str = "auto_gpt_workspace"
     budget: float = 0.0
     tool_mode: bool | None = None
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A program that drives the session instead of the terminal (the Agent Protocol server,
+    ``autogpt/serve/``): the agent's events go to its ``show`` and its questions to its
+    ``ask``, and the continuous limit caps the session's cycles between answers too."""
+
+    show: Show
+    ask: Ask
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
@@ -120,10 +130,10 @@ def start(args: argparse.Namespace, console: Console) -> int:
         )
         folder = sessions_dir(data_dir) / new_session_id()
         loaded = None
-    return _run_session(args, console, settings, profile, options, folder, loaded, secrets)
+    return run_session(args, console, settings, profile, options, folder, loaded, secrets)
 
 
-def _run_session(
+def run_session(
     args: argparse.Namespace,
     console: Console,
     settings: Settings,
@@ -132,6 +142,8 @@ def _run_session(
     folder: Path,
     loaded: resuming.LoadedSession | None,
     secrets: list[str],
+    *,
+    driver: Driver | None = None,
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
@@ -204,7 +216,8 @@ def _run_session(
                 else "; no cycle limit (see -l)."
             )
         )
-    show = _with_sandbox_notice(Renderer(console, debug=args.debug), settings, ctx)
+    render: Show = driver.show if driver else Renderer(console, debug=args.debug)
+    show = _with_sandbox_notice(render, settings, ctx)
     agent = Agent(
         ai_name=profile.ai_name,
         system_for=system_for,
@@ -216,7 +229,7 @@ def _run_session(
         state=state,
         authorizer=Authorizer(continuous=options.continuous),
         show=show,
-        ask=console.ask,
+        ask=driver.ask if driver else console.ask,
         authorise_key=settings.authorise_command_key,
         exit_key=settings.exit_key,
     )
@@ -225,7 +238,7 @@ def _run_session(
     try:
         outcome, code = run(
             agent,
-            continuous_limit=options.continuous_limit if options.continuous else 0,
+            continuous_limit=options.continuous_limit if options.continuous or driver else 0,
             window_start=window_start,
             on_cycle_end=lambda: _snapshot(journal, state, options),
         )
@@ -300,7 +313,7 @@ def _snapshot(
     )
 
 
-def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandContext) -> Show:
+def _with_sandbox_notice(render: Show, settings: Settings, ctx: CommandContext) -> Show:
     """Probe the code-execution backend in the background (Docker answers within 2 s or not) and
     say which one is active, once, before the next thing shown: never a wait at start-up. The
     probe (and the docker SDK's import) starts once the first reply is in, so it does not slow
