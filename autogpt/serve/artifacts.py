@@ -94,7 +94,7 @@ class Artifacts:
         name = PurePosixPath(file_name.replace("\\", "/")).name
         if not name or name in (".", ".."):
             raise ArtifactError(400, "The upload has no file name.")
-        relative = f"{folder.strip('/')}/{name}" if folder and folder.strip("/") else name
+        relative = f"{folder.rstrip('/')}/{name}" if folder and folder.strip("/") else name
         target = self._resolve(relative)
         path = target.relative_to(self.workspace.root).as_posix()
         target.parent.mkdir(parents=True, exist_ok=True)
