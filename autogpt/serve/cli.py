@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 TOKEN_VARIABLE = "AGENT_PROTOCOL_TOKEN"
-EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,15 +58,6 @@ def is_loopback(host: str) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    token = os.environ.get(TOKEN_VARIABLE, "").strip() or None
-    if not is_loopback(args.host) and token is None:
-        print(
-            f"autogpt serve: error: listening on {args.host} needs a token: set "
-            f"{TOKEN_VARIABLE} (clients then send 'Authorization: Bearer <token>'), or listen "
-            "on 127.0.0.1.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     from autogpt.serve.start import serve
 
     return serve(
@@ -78,5 +66,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         workspace_root=Path(args.workspace_root) if args.workspace_root else None,
         data_dir=Path(args.data_dir) if args.data_dir else None,
         max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
-        token=token,
+        loopback=is_loopback(args.host),
     )

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from autogpt import logs
 from autogpt.config import proxy
-from autogpt.config.settings import load_settings
-from autogpt.errors import AutogptError
+from autogpt.config.settings import Settings, load_settings
+from autogpt.errors import AutogptError, UsageError
 from autogpt.llm import catalog, tokens
 from autogpt.serve.service import ServerConfig, TaskService
 from autogpt.serve.task_session import TaskConsole
@@ -29,10 +29,18 @@ def serve(
     workspace_root: Path | None,
     data_dir: Path | None,
     max_upload_bytes: int,
-    token: str | None,
+    loopback: bool,
 ) -> int:
     try:
-        config = _config(workspace_root, data_dir, max_upload_bytes, token)
+        settings = load_settings()
+        secret = settings.agent_protocol_token
+        token = secret.get_secret_value().strip() if secret else None
+        if not loopback and not token:
+            raise UsageError(
+                f"listening on {host} needs a token: set AGENT_PROTOCOL_TOKEN (clients then "
+                "send 'Authorization: Bearer <token>'), or listen on 127.0.0.1."
+            )
+        config = _config(settings, workspace_root, data_dir, max_upload_bytes, token)
     except AutogptError as exc:
         print(f"autogpt serve: error: {exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -61,11 +69,14 @@ def serve(
 
 
 def _config(
-    workspace_root: Path | None, data_dir: Path | None, max_upload_bytes: int, token: str | None
+    settings: Settings,
+    workspace_root: Path | None,
+    data_dir: Path | None,
+    max_upload_bytes: int,
+    token: str | None,
 ) -> ServerConfig:
     from autogpt.session_model import ensure_api_key
 
-    settings = load_settings()
     secrets = [
         s.get_secret_value()
         for s in (settings.openai_api_key, settings.google_api_key, settings.database_url)
