@@ -54,10 +54,6 @@ class TaskRun:
         self._stopping = False
         self.ended = False
 
-    @property
-    def stopped_by_server(self) -> bool:
-        return self._stopping
-
     def advance(self, answer: str) -> Future[Pause]:
         """Start the run (the answer is then unused: there is no proposal yet) or answer the
         question it waits on; the future resolves at its next question or its end."""
@@ -77,16 +73,15 @@ class TaskRun:
                 self._answered.notify()
         return future
 
-    def stop(self) -> None:
-        """The server stops: a run waiting for an answer ends as interrupted (saved, resumable);
-        one inside a model call or a command is waited for a moment, then left to the journal."""
+    def stop(self) -> threading.Thread | None:
+        """The server stops: a run waiting for an answer ends as interrupted (saved, resumable).
+        Returns its thread, for the caller to wait on a moment (one inside a model call or a
+        command is then left to its journal, which a resume reads)."""
         with self._lock:
             self._stopping = True
             self._answers.append(None)
             self._answered.notify()
-            thread = self._thread
-        if thread is not None:
-            thread.join(STOP_WAIT_SECONDS)
+            return self._thread
 
     # --- in the task's thread ------------------------------------------------------------
     def _show(self, event: Event) -> None:

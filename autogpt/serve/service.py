@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from autogpt.config.settings import Settings
 from autogpt.serve.artifacts import Artifacts
 from autogpt.serve.bodies import TaskRequest
-from autogpt.serve.runner import TaskRun
+from autogpt.serve.runner import STOP_WAIT_SECONDS, Pause, TaskRun
 from autogpt.serve.steps import answer_for, build_step
 from autogpt.serve.task_session import TaskPlan, TaskSession
 from autogpt.serve.tasks import Task, TaskStore
@@ -90,18 +91,37 @@ class TaskService:
             files = self.artifacts(task)
             before = {a.path: a.created_at for a in await asyncio.to_thread(files.all)}
             pause = await asyncio.wrap_future(task.run.advance(answer_for(given)))
-            after = await asyncio.to_thread(files.all)
-            end = await asyncio.to_thread(session.last_end) if pause.ended else None
-            step = build_step(task_id=task.task_id, given=given, pause=pause, end=end, note=note)
-            step["artifacts"] = [a.to_json() for a in after if before.get(a.path) != a.created_at]
-            if pause.ended:
-                task.ended = True
-                task.outcome = step["additional_output"]["status"]
-                await asyncio.to_thread(self.store.save, task)
-            await asyncio.to_thread(self.store.add_step, task, step)
-            return step
+            return await asyncio.to_thread(
+                self._record, task, session, files, before, given, pause, note
+            )
+
+    def _record(
+        self,
+        task: Task,
+        session: TaskSession,
+        files: Artifacts,
+        before: dict[str, str],
+        given: str | None,
+        pause: Pause,
+        note: str | None,
+    ) -> dict[str, Any]:
+        """The step as returned and kept, with the files it created or changed (in a worker
+        thread: it reads the workspace and writes the task's records)."""
+        end = session.last_end() if pause.ended else None
+        step = build_step(task_id=task.task_id, given=given, pause=pause, end=end, note=note)
+        changed = [a for a in files.all() if before.get(a.path) != a.created_at]
+        step["artifacts"] = [a.to_json() for a in changed]
+        if pause.ended:
+            task.ended = True
+            task.outcome = step["additional_output"]["status"]
+            self.store.save(task)
+        self.store.add_step(task, step)
+        return step
 
     def stop(self) -> None:
-        """The server stops: each run waiting for an answer is saved as interrupted."""
-        for run in self.store.live_runs():
-            run.stop()
+        """The server stops: each run waiting for an answer is saved as interrupted; all are
+        waited for together, at most STOP_WAIT_SECONDS."""
+        threads = [t for t in (run.stop() for run in self.store.live_runs()) if t is not None]
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
