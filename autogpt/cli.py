@@ -162,6 +162,11 @@ def _check_goals(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["serve"]:  # the Agent Protocol server (autogpt/serve/): flags of its own
+        from autogpt.serve.cli import main as serve
+
+        sys.exit(serve(given[1:]))
     args = parse_args(argv)
     from autogpt.app import run_app
 

@@ -16,7 +16,7 @@ from typing import Any
 from autogpt import logs, shutdown
 from autogpt.agent.authorize import Authorizer
 from autogpt.agent.budget import price_check
-from autogpt.agent.cycle import Agent
+from autogpt.agent.cycle import Agent, Ask
 from autogpt.agent.events import Notice, Show, Shown, Thinking
 from autogpt.agent.model_calls import ModelCalls
 from autogpt.agent.recorder import Recorder
@@ -64,6 +64,16 @@ class RunOptions:
     workspace: str = "auto_gpt_workspace"
     budget: float = 0.0
     tool_mode: bool | None = None
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A program that drives the session instead of the terminal (the Agent Protocol server,
+    ``autogpt/serve/``): the agent's events go to its ``show`` and its questions to its
+    ``ask``, and the continuous limit caps the session's cycles between answers too."""
+
+    show: Show
+    ask: Ask
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
@@ -126,10 +136,12 @@ def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = N
         )
         folder = sessions_dir(data_dir) / new_session_id()
         loaded = None
-    return _run_session(args, console, settings, profile, options, folder, loaded, secrets, sink)
+    return run_session(
+        args, console, settings, profile, options, folder, loaded, secrets, sink=sink
+    )
 
 
-def _run_session(
+def run_session(
     args: argparse.Namespace,
     console: Console,
     settings: Settings,
@@ -138,7 +150,9 @@ def _run_session(
     folder: Path,
     loaded: resuming.LoadedSession | None,
     secrets: list[str],
-    sink: JsonLines | None,
+    *,
+    sink: JsonLines | None = None,
+    driver: Driver | None = None,
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
@@ -173,7 +187,8 @@ def _run_session(
     shutdown.hold()  # from here on a stop ends a cycle (or the run, before one) with a report
     journal = Journal(folder, secrets_to_hide=secrets)
     state = loaded.state if loaded else RunState()
-    show = _with_sandbox_notice(Renderer(console, debug=args.debug), settings, ctx)
+    render: Show = driver.show if driver else Renderer(console, debug=args.debug)
+    show = _with_sandbox_notice(render, settings, ctx)
     if sink is not None:
         show = _tee(sink, show)
         if loaded is not None:  # the first line is the session's start, resumed or not
@@ -242,14 +257,14 @@ def _run_session(
             exit_key=settings.exit_key,
         ),
         show=show,
-        ask=console.ask,
+        ask=driver.ask if driver else console.ask,
         memory=open_memory(settings, calls, ctx.resources, console, wipe=args.wipe_memory),
         permissions=permissions,
     )
     try:
         outcome, code = run(
             agent,
-            continuous_limit=options.continuous_limit if options.continuous else 0,
+            continuous_limit=options.continuous_limit if options.continuous or driver else 0,
             window_start=window_start,
             on_cycle_end=lambda: _snapshot(journal, state, options),
             session=journal.session_id,
@@ -318,7 +333,7 @@ def _snapshot(
     )
 
 
-def _with_sandbox_notice(render: Renderer, settings: Settings, ctx: CommandContext) -> Show:
+def _with_sandbox_notice(render: Show, settings: Settings, ctx: CommandContext) -> Show:
     """Probe the code-execution backend in the background (Docker answers within 2 s or not) and
     say which one is active, once, before the next thing shown: never a wait at start-up. The
     probe (and the docker SDK's import) starts once the first reply is in, so it does not slow

@@ -21,6 +21,9 @@ NEVER_AT_HELP = [
     "ddgs",
     "httpx2",
     "prompt_toolkit",
+    "fastapi",
+    "uvicorn",
+    "starlette",
 ]
 NEVER_BEFORE_FIRST_USE = [
     "selenium",
@@ -34,6 +37,9 @@ NEVER_BEFORE_FIRST_USE = [
     "openai",
     "tiktoken",
     "prompt_toolkit",
+    "fastapi",
+    "uvicorn",
+    "starlette",
 ]
 
 

@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     memory_prompt_share: float = Field(default=0.1, ge=0.0, le=0.5)
     """The share of the token limit that recalled memories may take in a prompt."""
 
+    # --- the Agent Protocol server, `python -m autogpt serve` (issue H) ---
+    agent_protocol_token: SecretStr | None = None
+    """Clients send it as ``Authorization: Bearer``; needed to listen beyond 127.0.0.1."""
+
     @field_validator("shell_allowlist", "shell_denylist", mode="before")
     @classmethod
     def _split_commas(cls, value: Any) -> Any:
@@ -164,7 +168,9 @@ class Settings(BaseSettings):
             value, "OPENAI_API_BASE", ("http", "https"), default_scheme=_likely_scheme(value)
         )
 
-    @field_validator("openai_api_key", "google_api_key", "database_url", mode="before")
+    @field_validator(
+        "openai_api_key", "google_api_key", "database_url", "agent_protocol_token", mode="before"
+    )
     @classmethod
     def _blank_secret_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and (not value.strip() or value.strip() == "your-openai-api-key"):
