@@ -33,6 +33,7 @@ from autogpt.journal.journal import Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
 from autogpt.llm.client import OpenAIModelClient
+from autogpt.mcp.startup import McpServers
 from autogpt.prompt.system import build_system_prompt
 from autogpt.session_memory import attach_memory
 from autogpt.session_model import (
@@ -75,11 +76,12 @@ def start(args: argparse.Namespace, console: Console) -> int:
     settings = load_settings(**overrides_from(args))
     for note in migration_notes():
         console.warn(note)
+    mcp = McpServers.from_settings(settings)  # MCP servers (issue J): their secrets hidden too
     secrets = [
         s.get_secret_value()
         for s in (settings.openai_api_key, settings.google_api_key, settings.database_url)
         if s
-    ]
+    ] + mcp.secrets
     logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))
     proxy.export(settings)
     tokens.preload(catalog.lookup(settings.fast_llm_model, fallback_window=4096).encoding)
@@ -87,6 +89,7 @@ def start(args: argparse.Namespace, console: Console) -> int:
     if args.list_sessions:
         resuming.print_sessions(console, data_dir)
         return 0
+    mcp.start(console.warn)  # MCP servers (issue J): start now, in parallel, waited for below
     settings = ensure_api_key(settings, console)
 
     if args.resume:
@@ -120,7 +123,7 @@ def start(args: argparse.Namespace, console: Console) -> int:
         )
         folder = sessions_dir(data_dir) / new_session_id()
         loaded = None
-    return _run_session(args, console, settings, profile, options, folder, loaded, secrets)
+    return _run_session(args, console, settings, profile, options, folder, loaded, secrets, mcp)
 
 
 def _run_session(
@@ -132,6 +135,7 @@ def _run_session(
     folder: Path,
     loaded: resuming.LoadedSession | None,
     secrets: list[str],
+    mcp: McpServers,
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
@@ -149,6 +153,7 @@ def _run_session(
         )
     registry = Registry.from_modules(load_command_modules())
     ctx = CommandContext(workspace=workspace, settings=settings, notify=console.info)
+    mcp.register(registry, ctx, info=console.info, warn=console.warn)  # MCP tools (issue J)
     if options.tool_mode is None:
         schemas = json.dumps([spec.tool() for spec in registry.available(ctx)])
         options.tool_mode = choose_tool_mode(

@@ -5,6 +5,7 @@ No printing (events go to ``show``), no input() (answers come from ``ask``), no 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -134,7 +135,7 @@ class Agent:
             )
             return Outcome("continue")
         self.show(ProposalShown(self.ai_name, proposal))
-        decision = self._authorize()
+        decision = self._authorize(proposal)
         if decision.kind == "exit":
             self.journal.append("user_exit", cycle=self.state.cycle)
             return Outcome("user_exit", "you chose to exit")
@@ -182,12 +183,16 @@ class Agent:
         return reply, None, error
 
     # --- authorization -------------------------------------------------------------------
-    def _authorize(self) -> Decision:
+    def _authorize(self, proposal: Proposal) -> Decision:
         if self.authorizer.continuous:
             return Decision("run", 1, text="continuous")
         if not self.authorizer.must_ask():
             self.show(Authorized(self.authorizer.consume()))
             return Decision("run", 1, text="pre-authorised")
+        spec = self.registry.get(proposal.command)  # an MCP tool (issue J): whose tool it is
+        if spec is not None and spec.origin:
+            args = json.dumps(proposal.args, ensure_ascii=False)
+            self.show(Notice(f"{spec.origin}; arguments: {args}"))
         question = (
             f"Enter '{self.authorise_key}' to authorise command, '{self.authorise_key} -N' to run "
             f"N continuous commands, '{self.exit_key}' to exit program, or enter feedback for "

@@ -119,6 +119,11 @@ class Settings(BaseSettings):
     memory_prompt_share: float = Field(default=0.1, ge=0.0, le=0.5)
     """The share of the token limit that recalled memories may take in a prompt."""
 
+    # --- MCP tool servers (issue J) ---
+    mcp_config: str | None = None
+    """The servers file ({"mcpServers": {...}}); by default mcp_servers.json beside .env."""
+    mcp_start_timeout: float = Field(default=10.0, gt=0)
+
     @field_validator("shell_allowlist", "shell_denylist", mode="before")
     @classmethod
     def _split_commas(cls, value: Any) -> Any:
