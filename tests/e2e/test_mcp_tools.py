@@ -54,7 +54,7 @@ def test_scripted_model_calls_mcp_tools_and_reads_their_results(
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, out + err
     assert router.main_left == 0
-    assert "MCP: 9 tools from 1 server (t)" in out
+    assert "MCP: 10 tools from 1 server (t)" in out
     mains = [i for i, r in enumerate(server.requests) if "task_complete" in str(_system(server, i))]
     system = _system(server, mains[0])
     assert "mcp__t__echo: Return the text unchanged; args: text" in system
@@ -138,6 +138,35 @@ def test_no_mcp_child_is_left_after_sigterm(
     child.close()
     assert child.exitstatus == 143
     assert marked_processes(child.pid) == []
+
+
+def test_ctrl_c_during_a_tool_call_stops_the_run_and_its_servers(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
+    write_profile(tmp_path)
+    write_servers_file(tmp_path, {"t": ours("--grandchild")})
+    marker = tmp_path / "call-started"
+    model_server.script(
+        [autogpt_reply("mcp__t__wait_long", {"marker": str(marker), "seconds": 120})]
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autogpt", "-c", "-l", "3", "-y"],
+        env=agent_env(model_server),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not marker.exists():
+        time.sleep(0.1)
+    assert marker.exists(), "the tool call never started"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in err
+    assert marked_processes(proc.pid) == []
 
 
 def test_children_of_a_killed_agent_are_ended_at_the_next_start(

@@ -82,6 +82,14 @@ def env_value(name: str) -> str:
 
 
 @server.tool(annotations=READ_ONLY)
+def wait_long(marker: str, seconds: float) -> str:
+    """Write the marker file, then take ``seconds`` to answer."""
+    Path(marker).write_text("started", encoding="utf-8")
+    time.sleep(seconds)
+    return "waited"
+
+
+@server.tool(annotations=READ_ONLY)
 def pid() -> str:
     """The server's process id."""
     return str(os.getpid())
