@@ -73,6 +73,21 @@ def test_scripted_model_calls_mcp_tools_and_reads_their_results(
     assert marked_processes(proc.pid) == []
 
 
+def test_a_server_that_cannot_start_is_warned_about_once_and_the_run_goes_on(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
+    write_profile(tmp_path)
+    write_servers_file(
+        tmp_path, {"gone": {"command": str(tmp_path / "no-such-server")}, "t": ours()}
+    )
+    model_server.script([autogpt_reply("mcp__t__echo", {"text": "still here"}), DONE])
+    done = run_agent(model_server, "-c", "-l", "3", "-y")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("MCP server 'gone' could not start") == 1
+    assert "mcp__gone__" not in model_server.requests[0].messages[0]["content"]
+    assert "returned: still here" in model_server.requests[1].messages[-1]["content"]
+
+
 def test_tool_mode_offers_mcp_tools_with_their_schema(
     model_server: ModelServer, tmp_path: Path, workspace: Path
 ) -> None:
