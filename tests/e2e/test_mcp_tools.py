@@ -139,6 +139,28 @@ def test_manual_mode_asks_naming_server_tool_and_arguments(
     assert (tmp_path / "n.txt").read_text(encoding="utf-8") == "hello"
 
 
+def test_feedback_and_n_at_an_mcp_tool_do_not_run_it(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
+    write_profile(tmp_path)
+    write_servers_file(tmp_path, {"notes": ours()})
+    note = autogpt_reply("mcp__notes__write_note", {"name": "n.txt", "text": "hello"})
+    model_server.script([note, note])
+    child = spawn_agent(model_server, "-y")
+    child.expect("MCP server 'notes', tool 'write_note'")
+    child.expect("Input:")
+    child.sendline("write it in French")
+    child.expect("MCP server 'notes', tool 'write_note'")
+    child.expect("Input:")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Human feedback: write it in French" in str(model_server.requests[1].messages)
+    assert not (tmp_path / "n.txt").exists()
+    assert marked_processes(child.pid) == []
+
+
 def test_no_mcp_child_is_left_after_sigterm(
     model_server: ModelServer, tmp_path: Path, workspace: Path
 ) -> None:
