@@ -36,6 +36,7 @@ from autogpt.journal.journal import REPORT, Journal, new_session_id, sessions_di
 from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
 from autogpt.llm.client import OpenAIModelClient
+from autogpt.mcp.startup import McpServers
 from autogpt.prompt.system import build_system_prompt
 from autogpt.session_memory import open_memory
 from autogpt.session_model import (
@@ -45,6 +46,7 @@ from autogpt.session_model import (
     wait_notice,
 )
 from autogpt.session_permissions import load_policy
+from autogpt.session_screen import announce, farewell
 from autogpt.ui.console import Console
 from autogpt.ui.jsonl import JsonLines
 from autogpt.ui.render import Renderer
@@ -91,11 +93,12 @@ def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = N
     settings = load_settings(**overrides_from(args))
     for note in migration_notes():
         console.warn(note)
+    mcp = McpServers.from_settings(settings)  # MCP servers (issue J): their secrets hidden too
     secrets = [
         s.get_secret_value()
         for s in (settings.openai_api_key, settings.google_api_key, settings.database_url)
         if s
-    ]
+    ] + mcp.secrets
     logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))
     proxy.export(settings)
     tokens.preload(catalog.lookup(settings.fast_llm_model, fallback_window=4096).encoding)
@@ -103,6 +106,7 @@ def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = N
     if args.list_sessions:
         resuming.print_sessions(console, data_dir)
         return 0
+    mcp.start(console.warn)  # MCP servers (issue J): start now, in parallel, waited for below
     settings = ensure_api_key(settings, console)
 
     if args.resume:
@@ -137,7 +141,7 @@ def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = N
         folder = sessions_dir(data_dir) / new_session_id()
         loaded = None
     return run_session(
-        args, console, settings, profile, options, folder, loaded, secrets, sink=sink
+        args, console, settings, profile, options, folder, loaded, secrets, sink=sink, mcp=mcp
     )
 
 
@@ -153,6 +157,7 @@ def run_session(
     *,
     sink: JsonLines | None = None,
     driver: Driver | None = None,
+    mcp: McpServers | None = None,
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
@@ -177,6 +182,8 @@ def run_session(
         result_budget_tokens=limits.result_tokens,
         helper_window=limits.fast_window,
     )
+    if mcp is not None:
+        mcp.register(registry, ctx, info=console.info, warn=console.warn)  # MCP tools (issue J)
     if options.tool_mode is None:
         schemas = json.dumps([spec.tool() for spec in registry.available(ctx)])
         options.tool_mode = choose_tool_mode(
@@ -229,21 +236,17 @@ def run_session(
             )
         return systems[tool_mode]
 
-    console.info(
-        f"Model: {models.main.name} (limit {limits.main_window:,} tokens, "
-        f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
-        f"{workspace.root}; session {journal.session_id}"
+    announce(
+        console,
+        models.main.name,
+        limits,
+        state,
+        workspace,
+        journal.session_id,
+        options,
+        window_start=window_start,
+        resumed=loaded is not None,
     )
-    if options.continuous:
-        left = options.continuous_limit - (state.cycle - window_start)
-        console.warn(
-            "Continuous mode: commands run without asking. Use at your own risk"
-            + (
-                f"; it stops after {left} {'more ' if loaded else ''}cycles."
-                if options.continuous_limit
-                else "; no cycle limit (see -l)."
-            )
-        )
     agent = Agent(
         ai_name=profile.ai_name,
         system_for=system_for,
@@ -276,16 +279,7 @@ def run_session(
     resume = resume_command(journal.session_id)
     report = write_report(folder, profile=profile, state=state, workspace=workspace, resume=resume)
     journal.close()
-    console.stop_spinner()
-    if outcome.kind == "finished":
-        console.info(f"Finished: {outcome.reason}")
-    elif code == 0:
-        console.info(outcome.reason or outcome.kind)
-    else:
-        console.warn(f"Stopped ({outcome.kind}): {outcome.reason}")
-    console.dim(f"Report: {report}")
-    if code != 0 and outcome.kind not in ("user_exit",):
-        console.dim(f"Resume with: {resume}")
+    farewell(console, outcome, code, report=report, resume=resume)
     return code
 
 

@@ -16,6 +16,7 @@ the agent's.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,10 @@ class Approval:
         ai_name: str,
         arg_names: Callable[[], Mapping[str, Sequence[str]]],
         root: Path | None = None,
+        origin_of: Callable[[str], str | None] = lambda command: None,
     ) -> None:
+        """``origin_of``: whose command it is, shown before the question (an MCP tool's server
+        and tool), or None."""
         self.policy = policy
         self.authorizer = authorizer
         self.ask = ask
@@ -66,6 +70,7 @@ class Approval:
         self.state = state
         self.ai_name = ai_name
         self.arg_names = arg_names
+        self.origin_of = origin_of
         self.root = str(root) if root else None
         self.authorise_key = authorizer.authorise_key
         self.exit_key = authorizer.exit_key
@@ -133,6 +138,10 @@ class Approval:
         )
         if forced:
             self.show(Notice(f"Asked every time: the rule {self._rule(ruling)}."))
+        origin = self.origin_of(proposal.command)  # an MCP tool (issue J): whose tool it is
+        if origin:
+            args = json.dumps(proposal.args, ensure_ascii=False)
+            self.show(Notice(f"{origin}; arguments: {args}"))
         while True:
             decision = parse_answer(
                 self.ask(question), authorise_key=y, exit_key=n, always_key=ALWAYS_KEY

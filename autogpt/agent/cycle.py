@@ -74,6 +74,7 @@ class Agent:
             ai_name=ai_name,
             arg_names=registry.arg_names,
             root=ctx.workspace.root,
+            origin_of=lambda command: getattr(registry.get(command), "origin", None),
         )
 
     # --- one cycle -------------------------------------------------------------------------

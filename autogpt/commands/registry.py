@@ -71,6 +71,10 @@ class CommandSpec:
     args_model: type[pydantic.BaseModel]
     schema: dict[str, Any] = field(hash=False, compare=False)
     takes_ctx: bool = True
+    read_only: bool = False
+    """Only reads (an MCP tool whose annotations say ``readOnlyHint``); else it changes things."""
+    origin: str | None = None
+    """Whose command it is, shown when the user is asked (``MCP server 'time', tool ...``)."""
 
     @property
     def arg_names(self) -> list[str]:

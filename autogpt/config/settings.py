@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     # --- the Agent Protocol server, `python -m autogpt serve` (issue H) ---
     agent_protocol_token: SecretStr | None = None
     """Clients send it as ``Authorization: Bearer``; needed to listen beyond 127.0.0.1."""
+    # --- MCP tool servers (issue J) ---
+    mcp_config: str | None = None
+    """The servers file ({"mcpServers": {...}}); by default mcp_servers.json beside .env."""
+    mcp_start_timeout: float = Field(default=10.0, gt=0)
 
     @field_validator("shell_allowlist", "shell_denylist", mode="before")
     @classmethod
