@@ -182,7 +182,7 @@ def main() -> int:
     print(f"model delay {args.delay:g} s per request; {args.steps} steps per task")
     places = [("disk", None)]
     if Path("/dev/shm").is_dir():
-        places.append(("tmpfs (fsync free)", "/dev/shm"))
+        places.insert(0, ("tmpfs (fsync free)", "/dev/shm"))
     header = ["tasks", "steps", "1st step ms", "own ms/step p50", "p95", "max", "steps/s"]
     medians: dict[str, dict[int, float]] = {}
     for name, where in places:
