@@ -9,9 +9,14 @@ client thread: ``--steps`` steps of write_to_file, then the task's continuous li
 - own ms per step: the step's wall time at the client minus the time the model server spent on
   that task's requests (the delay included), over all steps: median, 95th percentile and max.
   This is all the server does per step (HTTP, the agent's cycle, the journal, artifacts diff).
-- steps/s: all steps / the wall time of the phase.
+- cpu ms/step: the server process's CPU time (user + system, ``/proc``) over the later steps,
+  per step: what a step costs whatever the machine's load; at 16 tasks on 2 shared cores the
+  own time is mostly waiting for a core (the GIL, the other processes).
+- steps/s: the later steps / their wall time (they start together once every task has had its
+  first step).
 - 1st step: a task's first step also builds its session (the model client, the command
-  registry, the system prompt, the sandbox probe); it is shown apart from the later steps.
+  registry, the system prompt, the sandbox probe); it is shown apart from the later steps, and
+  the tasks' first steps are over before the later ones start.
 
 Run twice: the tasks' folders on the disk (the journal fsyncs each record), and on /dev/shm
 (fsync costs nothing there), so the agent's own work is seen apart from the disk's latency.
@@ -106,6 +111,15 @@ def _post(url: str, body: dict[str, Any] | None) -> dict[str, Any]:
         return dict(json.loads(answer.read()))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server process so far (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _phase(server: ServeProcess, model: TaskTimedServer, tasks: int, steps: int) -> dict[str, Any]:
     base = server.base
     ids = [
@@ -116,8 +130,14 @@ def _phase(server: ServeProcess, model: TaskTimedServer, tasks: int, steps: int)
     spans: dict[str, list[tuple[float, float]]] = {str(i): [] for i in range(tasks)}
     model.by_task.clear()
 
+    ready = threading.Barrier(tasks + 1)
+
     def drive(i: int) -> None:
-        for _ in range(steps + 1):  # the first step asks; the last ends at the limit
+        # the first step builds the session and asks for the first proposal; the timed steps
+        # start together once every task has had it
+        for n in range(steps + 1):  # the last step ends at the limit
+            if n == 1:
+                ready.wait()
             started = time.monotonic()
             step = _post(f"{base}/agent/tasks/{ids[i]}/steps", None)
             spans[str(i)].append((started, time.monotonic()))
@@ -125,12 +145,15 @@ def _phase(server: ServeProcess, model: TaskTimedServer, tasks: int, steps: int)
                 break
 
     threads = [threading.Thread(target=drive, args=(i,)) for i in range(tasks)]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
+    ready.wait()
+    started = time.monotonic()
+    cpu = _cpu_seconds(server.proc.pid) if server.proc else 0.0
     for thread in threads:
         thread.join()
     wall = time.monotonic() - started
+    cpu = (_cpu_seconds(server.proc.pid) if server.proc else 0.0) - cpu
     own: list[float] = []
     first: list[float] = []
     for task, task_spans in spans.items():
@@ -144,7 +167,7 @@ def _phase(server: ServeProcess, model: TaskTimedServer, tasks: int, steps: int)
         times = [(s1 - s0) - m for (s0, s1), m in zip(task_spans, model_time, strict=True)]
         first.append(times[0])
         own += times[1:]
-    return {"own": own, "first": first, "steps": len(own) + len(first), "wall": wall}
+    return {"own": own, "first": first, "steps": len(own), "wall": wall, "cpu": cpu}
 
 
 def _measure(folder: Path, args: argparse.Namespace) -> tuple[list[list[str]], dict[int, float]]:
@@ -164,8 +187,9 @@ def _measure(folder: Path, args: argparse.Namespace) -> tuple[list[list[str]], d
             p95 = own_ms[min(len(own_ms) - 1, int(0.95 * len(own_ms)))]
             rate = result["steps"] / result["wall"]
             first = statistics.median(result["first"]) * 1000
-            rows.append([str(tasks), str(result["steps"]), f"{first:.0f}", f"{median:.1f}",
-                         f"{p95:.1f}", f"{max(own_ms):.1f}", f"{rate:.1f}"])  # fmt: skip
+            cpu = result["cpu"] * 1000 / result["steps"]
+            figures = [first, median, p95, max(own_ms), cpu, rate]
+            rows.append([str(tasks), str(result["steps"]), *(f"{x:.1f}" for x in figures)])
     finally:
         server.stop()
         model.close()
@@ -182,8 +206,9 @@ def main() -> int:
     print(f"model delay {args.delay:g} s per request; {args.steps} steps per task")
     places = [("disk", None)]
     if Path("/dev/shm").is_dir():
-        places.append(("tmpfs (fsync free)", "/dev/shm"))
-    header = ["tasks", "steps", "1st step ms", "own ms/step p50", "p95", "max", "steps/s"]
+        places.insert(0, ("tmpfs (fsync free)", "/dev/shm"))
+    header = ["tasks", "steps", "1st step ms", "own ms/step p50", "p95", "max", "cpu ms/step",
+              "steps/s"]  # fmt: skip
     medians: dict[str, dict[int, float]] = {}
     for name, where in places:
         with tempfile.TemporaryDirectory(prefix="bench-serve-", dir=where) as tmp:

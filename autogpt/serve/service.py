@@ -48,6 +48,7 @@ class TaskService:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.store = TaskStore(config.data_root)
+        self._sessions: dict[str, tuple[TaskSession, Artifacts]] = {}
 
     def create(self, request: TaskRequest) -> Task:
         extra = request.additional_input
@@ -66,18 +67,27 @@ class TaskService:
         return task
 
     def session(self, task: Task) -> TaskSession:
-        c = self.config
-        return TaskSession(
-            task.plan,
-            settings=c.settings,
-            data_root=c.data_root,
-            workspace_root=c.workspace_root,
-            secrets=c.secrets,
-        )
+        return self._session_of(task)[0]
 
     def artifacts(self, task: Task) -> Artifacts:
-        session = self.session(task)
-        return Artifacts(session.workspace, session.data_dir)
+        return self._session_of(task)[1]
+
+    def _session_of(self, task: Task) -> tuple[TaskSession, Artifacts]:
+        made = self._sessions.get(task.task_id)
+        if made is None:
+            c = self.config
+            session = TaskSession(
+                task.plan,
+                settings=c.settings,
+                data_root=c.data_root,
+                workspace_root=c.workspace_root,
+                secrets=c.secrets,
+            )
+            made = self._sessions[task.task_id] = (
+                session,
+                Artifacts(session.workspace, session.data_dir),
+            )
+        return made
 
     async def step(self, task: Task, given: str | None) -> dict[str, Any]:
         async with task.step_lock:
