@@ -13,12 +13,13 @@ from pathlib import Path
 
 from autogpt import shutdown
 from autogpt.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, AutogptError, UsageError
-from autogpt.ui.console import Console
+from autogpt.ui.console import Console, replace_unencodable_output
 
 log = logging.getLogger("autogpt")
 
 
 def run_app(args: argparse.Namespace) -> int:
+    replace_unencodable_output()
     shutdown.install()
     console = Console(debug=args.debug)
     error_log = Path("logs/error.log")
