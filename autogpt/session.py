@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from autogpt.journal.journal import Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
 from autogpt.llm import catalog, tokens
 from autogpt.llm.client import OpenAIModelClient
+from autogpt.llm.quirks import Quirks, describe
 from autogpt.prompt.system import build_system_prompt
 from autogpt.session_memory import attach_memory
 from autogpt.session_model import (
@@ -59,6 +60,8 @@ class RunOptions:
     workspace: str = "auto_gpt_workspace"
     budget: float = 0.0
     tool_mode: bool | None = None
+    quirks: dict[str, Any] = field(default_factory=dict)
+    """What the endpoint was found to refuse (``llm/quirks.py``), from the ``quirk`` records."""
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
@@ -135,7 +138,8 @@ def _run_session(
 ) -> int:
     if args.gpt3only:
         options.model_choice = "fast"
-    models = model_setup(settings, options.model_choice)
+    quirks = Quirks.from_dict(options.quirks)
+    models = model_setup(settings, options.model_choice).within(quirks.context_windows)
     unpriced = price_check([models.main, models.fast], options.budget)
     if unpriced:
         console.warn(unpriced)
@@ -154,7 +158,17 @@ def _run_session(
         options.tool_mode = choose_tool_mode(
             settings, models.main, models.main_limit, schema_tokens=len(schemas) // 3
         )
-    client = OpenAIModelClient(settings, on_wait=wait_notice(console))
+
+    # --- endpoint quirks (issue I): one journal record per quirk learnt, read by --resume ---
+    def learnt(name: str, value: Any) -> None:
+        options.quirks = client.quirks.to_dict()
+        journal.append("quirk", name=name, value=value)
+        console.warn(describe(name, value))
+
+    client = OpenAIModelClient(
+        settings, on_wait=wait_notice(console), quirks=quirks, on_learnt=learnt
+    )
+    # --- end of endpoint quirks ---
 
     shutdown.hold()  # from here on a stop ends a cycle (or the run, before one) with a report
     journal = Journal(folder, secrets_to_hide=secrets)

@@ -106,6 +106,10 @@ class Agent:
                     )
                 )
             except ContextOverflow as exc:
+                if exc.window and self.calls.narrow({self.models.main.name: exc.window}):
+                    self.models = self.calls.models  # the endpoint's stated window (a quirk)
+                    self.ctx.result_budget_tokens = int(self.models.main_limit * RESULT_SHARE)
+                    continue
                 if shrink < 1.0:
                     raise RunStopped(
                         f"The model rejected the request as too long twice: {exc}",

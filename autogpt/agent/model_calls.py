@@ -7,6 +7,7 @@ answers) and the embedding requests of long-term memory all pass here, so the co
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ class ModelSetup:
     fast_limit: int
     temperature: float = 0.0
 
+    def within(self, windows: dict[str, int]) -> ModelSetup:
+        """These models with each limit kept within the window an endpoint stated for it."""
+        main_limit = min(self.main_limit, windows.get(self.main.name, self.main_limit))
+        fast_limit = min(self.fast_limit, windows.get(self.fast.name, self.fast_limit))
+        return dataclasses.replace(self, main_limit=main_limit, fast_limit=fast_limit)
+
 
 class ModelCalls:
     def __init__(
@@ -54,6 +61,15 @@ class ModelCalls:
         self.counter = TokenCounter(models.main.encoding)
         self.fast_counter = TokenCounter(models.fast.encoding)
         self.reply_tokens = promptctx.reply_reserve(models.main_limit, models.main.max_output)
+
+    def narrow(self, windows: dict[str, int]) -> bool:
+        """Keep within the windows the endpoint stated from now on; False if nothing changed."""
+        narrowed = self.models.within(windows)
+        if narrowed == self.models:
+            return False
+        self.models = narrowed
+        self.reply_tokens = promptctx.reply_reserve(narrowed.main_limit, narrowed.main.max_output)
+        return True
 
     def main(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None, purpose: str

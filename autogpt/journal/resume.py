@@ -19,6 +19,7 @@ from autogpt.config.ai_profile import AIProfile
 from autogpt.errors import UsageError
 from autogpt.journal.journal import JOURNAL, iter_sessions, load_state, read_events, sessions_dir
 from autogpt.llm import catalog
+from autogpt.llm.quirks import Quirks
 from autogpt.prompt.context import Turn
 
 INTERRUPTED = (
@@ -99,9 +100,8 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
             state.compacted_upto = int(event.get("compacted_upto", 0))
         elif kind == "request":
             _account(state, event)
-        elif kind == "tool_mode":
-            state.tool_mode = bool(event.get("enabled"))
-            options["tool_mode"] = state.tool_mode
+        elif kind in ("tool_mode", "quirk"):
+            _endpoint(state, options, event)
         elif kind == "correction":
             state.corrections += 1
         elif kind == "end":
@@ -120,6 +120,18 @@ def rebuild(folder: Path, events: list[dict[str, Any]], *, torn: bool = False) -
     if events:
         state.started = float(events[0].get("ts", 0.0))
     return loaded
+
+
+def _endpoint(state: RunState, options: dict[str, Any], event: dict[str, Any]) -> None:
+    """What the endpoint refused: tools (JSON replies from then on), or a quirk the client
+    learnt (``llm/quirks.py``), into the options the client is built with."""
+    if event.get("type") == "tool_mode":
+        state.tool_mode = bool(event.get("enabled"))
+        options["tool_mode"] = state.tool_mode
+        return
+    learnt = Quirks.from_dict(options.get("quirks") or {})
+    learnt.learn(str(event.get("name")), event.get("value"))
+    options["quirks"] = learnt.to_dict()
 
 
 def _account(state: RunState, event: dict[str, Any]) -> None:
