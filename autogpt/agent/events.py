@@ -32,6 +32,13 @@ class ResultShown:
 
 
 @dataclass(frozen=True)
+class ReasoningShown:
+    """The model's own reasoning (``reasoning_content``): shown dimmed, never parsed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Notice:
     text: str
     level: Literal["info", "warn", "error", "debug"] = "info"
@@ -57,5 +64,5 @@ class Authorized:
     """Commands still pre-authorized after this one (``y -N``)."""
 
 
-Event = Thinking | ProposalShown | ResultShown | Notice | CostLine | Authorized
+Event = Thinking | ProposalShown | ResultShown | ReasoningShown | Notice | CostLine | Authorized
 Show = Callable[[Event], None]

@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from autogpt.llm.quirks import passes_reasoning_back
 from autogpt.llm.types import ChatReply, ToolCall
 from autogpt.reply.parser import Proposal
 
@@ -24,6 +25,7 @@ KEPT_CALLS = 3
 """Tool calls of one reply carried in the history; the rest are dropped there."""
 CALL_ARGS_KEEP_CHARS = 300
 NAME_KEEP_CHARS = 64
+MAX_REASONING_CHARS = 20000
 
 
 def canonical_args(proposal: Proposal) -> dict[str, Any]:
@@ -55,7 +57,15 @@ def thoughts_json(proposal: Proposal) -> dict[str, Any]:
 
 
 def assistant_message(reply: ChatReply, proposal: Proposal | None) -> dict[str, Any]:
-    """The assistant's turn as it goes into the history."""
+    """The assistant's turn as it goes into the history; a tool-call turn carries the model's
+    ``reasoning_content`` back where the provider requires it (DeepSeek's thinking mode)."""
+    message = _assistant_turn(reply, proposal)
+    if reply.reasoning and message.get("tool_calls") and passes_reasoning_back(reply.model):
+        message["reasoning_content"] = reply.reasoning[:MAX_REASONING_CHARS]
+    return message
+
+
+def _assistant_turn(reply: ChatReply, proposal: Proposal | None) -> dict[str, Any]:
     if proposal is None:
         text = reply.text or ""
         if len(text) > MAX_BAD_REPLY_CHARS:

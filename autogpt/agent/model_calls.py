@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from autogpt.agent.events import CostLine, Notice, Show, Thinking
+from autogpt.agent.events import CostLine, Notice, ReasoningShown, Show, Thinking
 from autogpt.agent.state import RunState
 from autogpt.errors import RunStopped
 from autogpt.journal.journal import Journal
@@ -97,6 +97,8 @@ class ModelCalls:
         finally:
             self.show(Thinking(False))
         latency = time.monotonic() - started
+        if reply.reasoning:
+            self.show(ReasoningShown(reply.reasoning))
         usage = reply.usage
         self.account(
             self.models.main,

@@ -101,6 +101,13 @@ def describe(name: str, value: Any) -> str:
     return f"Learnt about the endpoint: {name}={value!r}."
 
 
+def passes_reasoning_back(model: str) -> bool:
+    """DeepSeek's thinking mode answers 400 ("Missing `reasoning_content` field in the assistant
+    message") unless a tool-call turn's ``reasoning_content`` comes back in later requests
+    (api-docs.deepseek.com/guides/thinking_mode#tool-calls); others are not sent it."""
+    return "deepseek" in model.lower()
+
+
 # --- the request body ------------------------------------------------------------------------
 def build_body(
     request_model: str,

@@ -11,6 +11,7 @@ from autogpt.agent.events import (
     Event,
     Notice,
     ProposalShown,
+    ReasoningShown,
     ResultShown,
     Thinking,
 )
@@ -60,6 +61,9 @@ class Renderer:
                 f"Command {event.command} returned: {text}",
                 "bold green" if event.ok else "bold red",
             )
+        elif isinstance(event, ReasoningShown):
+            c.stop_spinner()
+            c.dim(f"MODEL REASONING: {_shorten(event.text, SHOWN_THOUGHT_CHARS)}")
         elif isinstance(event, Notice):
             {"warn": c.warn, "error": c.error, "info": c.info}.get(
                 event.level, c.dim if self.debug else (lambda _t: None)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
-from tests.support.model_script import autogpt_reply, tool_call_reply
+from tests.support.model_script import Reply, autogpt_reply, tool_call_reply
 from tests.support.model_server import ModelServer
 from tests.support.provider_quirks import ProviderQuirks
 
@@ -78,3 +78,28 @@ def test_a_window_the_server_states_is_used_from_then_on_and_after_resume(
     assert again.returncode == 0, again.stdout + again.stderr
     assert second.overflows == 0 and "limit 1,400 tokens" in again.stdout
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\nstep 3\n"
+
+
+def test_deepseek_reasoning_is_shown_never_acted_on_and_passed_back_on_tool_turns(
+    model_server_factory: Start, tmp_path: Path, workspace: Path
+) -> None:
+    """DeepSeek's thinking mode: the reasoning is shown dimmed; a command written in it is not
+    run; the tool-call turn carries it back, or DeepSeek would answer 400."""
+    write_profile(tmp_path)
+    (workspace / "keep.txt").write_text("keep", encoding="utf-8")
+    lure = '{"command": {"name": "delete_file", "args": {"filename": "keep.txt"}}}'
+    thinking = f"我想先列出文件。 {lure}"
+    first = tool_call_reply("list_files", {"directory": "."}, text=None)
+    server = model_server_factory(
+        Reply(None, first.tool_calls, reasoning=thinking),
+        tool_call_reply("task_complete", {"reason": "done"}),
+        quirks=ProviderQuirks(deepseek_thinking=True),
+    )
+    env = agent_env(server, FAST_LLM_MODEL="deepseek-v4-flash", OPENAI_FUNCTIONS="true")
+    done = run_agent(server, "-c", "-l", "4", "-y", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "MODEL REASONING: 我想先列出文件。" in done.stdout
+    assert (workspace / "keep.txt").exists()
+    assert server.quirk_refusals == []
+    turn = [m for m in server.requests[1].messages if m.get("tool_calls")]
+    assert [m["reasoning_content"] for m in turn] == [thinking]
