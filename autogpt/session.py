@@ -85,7 +85,7 @@ def start(args: argparse.Namespace, console: Console) -> int:
     ]
     logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))
     proxy.export(settings)
-    tokens.preload(catalog.lookup(settings.fast_llm_model, fallback_window=4096).encoding)
+    tokens.preload(catalog.encoding(settings.fast_llm_model))
     data_dir = settings.data_dir
     if args.list_sessions:
         resuming.print_sessions(console, data_dir)

@@ -21,6 +21,7 @@ NEVER_AT_HELP = [
     "ddgs",
     "httpx2",
     "prompt_toolkit",
+    "genai_prices",
 ]
 NEVER_BEFORE_FIRST_USE = [
     "selenium",
@@ -34,6 +35,7 @@ NEVER_BEFORE_FIRST_USE = [
     "openai",
     "tiktoken",
     "prompt_toolkit",
+    "genai_prices",
 ]
 
 

@@ -18,6 +18,8 @@ class ModelUsage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     dollars: float = 0.0
+    cached_tokens: int = 0
+    """Of the prompt tokens, those the provider served from its prompt cache."""
 
 
 @dataclass
@@ -37,16 +39,26 @@ class CostTracker:
         return sum(u.requests for u in self.per_model.values())
 
     def record(
-        self, info: ModelInfo, prompt_tokens: int, completion_tokens: int, *, purpose: str = ""
+        self,
+        info: ModelInfo,
+        prompt_tokens: int,
+        completion_tokens: int,
+        *,
+        purpose: str = "",
+        cached: int = 0,
+        dollars: float | None = None,
     ) -> float:
-        """Count one request (``purpose="embedding"``: one of long-term memory); its dollars."""
+        """Count one request (``purpose="embedding"``: one of long-term memory); its dollars,
+        ``cached`` prompt tokens at the cached price (``dollars``: as already priced)."""
         if purpose == "embedding":
             self.embedding_requests += 1
         usage = self.per_model.setdefault(info.name, ModelUsage())
-        dollars = cost(info, prompt_tokens, completion_tokens)
+        if dollars is None:
+            dollars = cost(info, prompt_tokens, completion_tokens, cached)
         usage.requests += 1
         usage.prompt_tokens += prompt_tokens
         usage.completion_tokens += completion_tokens
+        usage.cached_tokens += cached
         usage.dollars += dollars
         return dollars
 

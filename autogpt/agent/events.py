@@ -56,6 +56,8 @@ class CostLine:
     """Requests to the chat models."""
     embeddings: int = 0
     """Embedding requests of long-term memory."""
+    cached_tokens: int = 0
+    """Of this request's prompt tokens, those served from the provider's cache."""
 
 
 @dataclass(frozen=True)

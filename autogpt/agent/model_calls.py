@@ -107,6 +107,7 @@ class ModelCalls:
             purpose,
             latency=latency,
             counted=prompt_tokens,
+            cached=usage.cached_tokens,
         )
         return reply
 
@@ -134,6 +135,7 @@ class ModelCalls:
             "helper",
             latency=time.monotonic() - started,
             counted=prompt_tokens,
+            cached=reply.usage.cached_tokens,
         )
         return reply.text or ""
 
@@ -161,11 +163,12 @@ class ModelCalls:
         latency: float = 0.0,
         counted: int = 0,
         shown: bool = True,
+        cached: int = 0,
     ) -> None:
         """Record one request's tokens and dollars: costs, journal, cost line, debug log, the
         80% warning."""
         costs = self.state.costs
-        dollars = costs.record(info, prompt, completion, purpose=purpose)
+        dollars = costs.record(info, prompt, completion, purpose=purpose, cached=cached)
         self.journal.append(
             "request",
             durable=False,
@@ -173,6 +176,7 @@ class ModelCalls:
             purpose=purpose,
             prompt_tokens=prompt,
             completion_tokens=completion,
+            cached_tokens=cached,
             counted_tokens=counted,
             cost=dollars,
             latency=round(latency, 3),
@@ -188,6 +192,7 @@ class ModelCalls:
                     completion,
                     costs.requests - costs.embedding_requests,
                     costs.embedding_requests,
+                    cached,
                 )
             )
         retries = getattr(self.client, "retries_last_request", 0)

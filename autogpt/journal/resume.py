@@ -136,11 +136,14 @@ def _endpoint(state: RunState, options: dict[str, Any], event: dict[str, Any]) -
 
 def _account(state: RunState, event: dict[str, Any]) -> None:
     info = catalog.lookup(event.get("model", ""), fallback_window=4096)
+    recorded = event.get("cost")  # as priced then (PRICES_FILE, the data of the day)
     state.costs.record(
         info,
         int(event.get("prompt_tokens", 0)),
         int(event.get("completion_tokens", 0)),
         purpose=str(event.get("purpose", "")),
+        cached=int(event.get("cached_tokens", 0)),
+        dollars=float(recorded) if isinstance(recorded, (int, float)) else None,
     )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from autogpt.config.azure import azure_setup
 from autogpt.config.proxy import proxy_setting, redact
 from autogpt.config.settings import Settings
 from autogpt.errors import ConfigError, ModelRejected, ModelUnavailable
@@ -80,10 +81,14 @@ class OpenAIModelClient:
         on_learnt: LearntCallback | None = None,
     ) -> None:
         self.settings = settings
+        self.azure = azure_setup(settings)
+        """USE_AZURE: the endpoint, API version and a deployment per model (AzureOpenAI)."""
         self.quirks = quirks or Quirks()
         """What was learnt about the endpoint (``quirks.to_dict()`` for the journal)."""
         self.on_learnt = on_learnt
         self.base_url = settings.openai_api_base or DEFAULT_BASE
+        if self.azure:
+            self.base_url = f"{self.azure.endpoint}/openai"
         self.on_wait = on_wait
         self.policy = RetryPolicy(
             max_retries=settings.openai_max_retries, max_delay=settings.openai_retry_max_wait
@@ -112,13 +117,18 @@ class OpenAIModelClient:
             import openai
 
             key = self.settings.openai_api_key
-            self._client = openai.OpenAI(
-                api_key=key.get_secret_value() if key else "missing",
-                base_url=self.base_url,
-                max_retries=0,
-                timeout=self.settings.openai_timeout,
-                http_client=_http_client(openai.DefaultHttpxClient, self.proxy),
-            )
+            common: dict[str, Any] = {
+                "api_key": key.get_secret_value() if key else "missing",
+                "max_retries": 0,
+                "timeout": self.settings.openai_timeout,
+                "http_client": _http_client(openai.DefaultHttpxClient, self.proxy),
+            }
+            if self.azure:  # POST /openai/deployments/<deployment>/...?api-version=, api-key
+                self._client = openai.AzureOpenAI(
+                    azure_endpoint=self.azure.endpoint, api_version=self.azure.api_version, **common
+                )
+            else:
+                self._client = openai.OpenAI(base_url=self.base_url, **common)
         return self._client
 
     # --- chat ---------------------------------------------------------------------------
@@ -126,7 +136,7 @@ class OpenAIModelClient:
         logged = wire_log.isEnabledFor(logging.DEBUG)  # bodies are large: dump only if kept
         while True:  # each pass learns one more quirk; there are few, each learnt once
             body = build_body(
-                request.model,
+                self.azure.deployment(request.model) if self.azure else request.model,
                 request.messages,
                 max_tokens=request.max_tokens,
                 temperature=request.temperature,
@@ -145,6 +155,14 @@ class OpenAIModelClient:
         if logged:
             wire_log.debug(response.model_dump_json())
         return _to_reply(response)
+
+    def _model_of(self, sent: str) -> str:
+        """The model a request was for (on Azure the body names its deployment)."""
+        if self.azure:
+            for model, deployment in self.azure.deployments.items():
+                if deployment == sent:
+                    return model
+        return sent
 
     def _learn(self, name: str, value: Any) -> None:
         log.warning("endpoint quirk learnt: %s=%r", name, value)
@@ -166,7 +184,8 @@ class OpenAIModelClient:
         self, texts: list[str], *, model: str, dimensions: int | None
     ) -> tuple[list[list[float]], int]:
         """One vector per text, in order, and the input tokens billed for them."""
-        kwargs: dict[str, Any] = {"model": model, "input": texts}
+        deployment = self.azure.deployment(model) if self.azure else model
+        kwargs: dict[str, Any] = {"model": deployment, "input": texts}
         if dimensions:
             kwargs["dimensions"] = dimensions
         response = self._with_retries(lambda: self._sdk().embeddings.create(**kwargs))
@@ -260,7 +279,7 @@ class OpenAIModelClient:
             or "maximum context length" in message
         ):
             window = stated_window(message, inner)
-            model = str(sent.get("model", ""))
+            model = self._model_of(str(sent.get("model", "")))
             if window and self.quirks.context_windows.get(model) != window:
                 self._learn("context_window", {model: window})
                 raise ContextOverflow(message, window=window)

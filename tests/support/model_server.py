@@ -36,6 +36,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -203,6 +204,8 @@ class ModelServer:
             handler.send_body(500, error(500, f"test server bug: {exc!r}").payload())
 
     def _route(self, handler: _Handler, path: str, body: Any) -> None:
+        # Azure OpenAI: /openai/deployments/<deployment>/chat/completions?api-version=...
+        path = re.sub(r"^/openai/deployments/[^/]+/", "/v1/", path)
         if handler.command == "POST" and path == "/v1/chat/completions":
             record = self._record(handler, body, self.requests)
             answer = self._authorize(handler, record) or self._chat(record)
@@ -239,6 +242,7 @@ class ModelServer:
 
     def _authorize(self, handler: _Handler, record: RequestRecord) -> Error | None:
         sent = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+        sent = sent or handler.headers.get("api-key", "")  # Azure's header
         if self.api_key is None or sent == self.api_key:
             return None
         record.answered_by = "invalid_api_key"
