@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from autogpt import shutdown
 from autogpt.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, AutogptError, UsageError
-from autogpt.ui.console import Console
+from autogpt.ui.console import Console, replace_unencodable_output
 
 if TYPE_CHECKING:
     from autogpt.ui.jsonl import JsonLines
@@ -23,6 +23,7 @@ log = logging.getLogger("autogpt")
 
 
 def run_app(args: argparse.Namespace) -> int:
+    replace_unencodable_output()
     shutdown.install()
     jsonl = getattr(args, "output_format", "text") == "jsonl"
     console = Console(debug=args.debug, to_stderr=jsonl)

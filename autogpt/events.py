@@ -65,6 +65,8 @@ class RequestAccounted(_Event):
     """main, correction, summary, helper (page answers) or embedding."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0
+    """Of the prompt tokens, those the provider served from its prompt cache."""
     counted_tokens: int = 0
     """What we counted before sending (a gap to ``prompt_tokens`` is a counting error)."""
     cost: float = 0.0
@@ -96,6 +98,9 @@ class ReplyParsed(_Event):
     command: str
     args: dict[str, Any]
     tool_call_id: str | None = None
+    reasoning: str = ""
+    """The model's ``reasoning_content``, kept only where the provider wants it back (DeepSeek's
+    thinking mode, on tool-call turns)."""
     other_calls: list[Call] = []
     """The reply's other tool calls (not run: one command per cycle)."""
     notes: list[str] = []
@@ -192,11 +197,14 @@ class ToolModeChanged(_Event):
     reason: str = ""
 
 
-class WindowLearnt(_Event):
-    """The endpoint stated the model's window; requests are fitted into it from now on."""
+class QuirkLearnt(_Event):
+    """Something the endpoint refuses, learnt from its answer and kept for the session
+    (``llm/quirks.py``): ``tool_choice``, ``token_param``, ``temperature``, ``system_role``,
+    ``enable_thinking``, or ``context_window`` (the window it stated: ``{model: tokens}``)."""
 
-    type: Literal["window"] = "window"
-    tokens: int
+    type: Literal["quirk"] = "quirk"
+    name: str
+    value: Any
 
 
 class Warned(_Event):
@@ -238,7 +246,7 @@ RunEvent = (
     | Compacted
     | SummaryFolded
     | ToolModeChanged
-    | WindowLearnt
+    | QuirkLearnt
     | Warned
     | Ended
 )
@@ -263,7 +271,7 @@ TYPES: dict[str, type[_Event]] = {
         Compacted,
         SummaryFolded,
         ToolModeChanged,
-        WindowLearnt,
+        QuirkLearnt,
         Warned,
         Ended,
     )

@@ -7,6 +7,7 @@ from autogpt.agent.fitting import MemoryHooks
 from autogpt.agent.model_calls import ModelCalls
 from autogpt.config.settings import Settings
 from autogpt.llm import catalog, tokens
+from autogpt.llm.prices import load_prices_file
 from autogpt.resources import RunResources
 from autogpt.ui.console import Console
 
@@ -27,7 +28,11 @@ def open_memory(
     from autogpt.memory.recall import recall_block
 
     dimensions = settings.embedding_dimensions or None
-    model = catalog.lookup(settings.embedding_model, fallback_window=8191)
+    model = catalog.lookup(
+        settings.embedding_model,
+        fallback_window=8191,
+        overrides=load_prices_file(settings.prices_file),
+    )
     if not model.priced:
         left_out = " (and the budget leaves them out)" if calls.state.costs.budget else ""
         console.warn(

@@ -13,6 +13,7 @@ from autogpt.config.settings import Settings
 from autogpt.errors import UsageError
 from autogpt.llm import catalog
 from autogpt.llm.client import DEFAULT_BASE, WaitCallback, check_key, needs_key
+from autogpt.llm.prices import load_prices_file
 from autogpt.llm.retry import Failure
 from autogpt.ui.console import Console
 from autogpt.ui.setup import ask_api_key
@@ -24,11 +25,18 @@ def model_setup(settings: Settings, model_choice: str) -> tuple[ModelSetup, Limi
     """``smart`` (--gpt4only) runs everything on the smart model, ``fast`` on the fast one; each
     limit is the configured one, capped by the model's known context window."""
     price = (settings.model_price_input, settings.model_price_output)
+    overrides = load_prices_file(settings.prices_file)
     fast = catalog.lookup(
-        settings.fast_llm_model, fallback_window=settings.fast_token_limit, price=price
+        settings.fast_llm_model,
+        fallback_window=settings.fast_token_limit,
+        price=price,
+        overrides=overrides,
     )
     smart = catalog.lookup(
-        settings.smart_llm_model, fallback_window=settings.smart_token_limit, price=price
+        settings.smart_llm_model,
+        fallback_window=settings.smart_token_limit,
+        price=price,
+        overrides=overrides,
     )
     if model_choice == "smart":
         info, limit = smart, settings.smart_token_limit

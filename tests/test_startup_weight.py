@@ -24,6 +24,7 @@ NEVER_AT_HELP = [
     "fastapi",
     "uvicorn",
     "starlette",
+    "genai_prices",
 ]
 NEVER_BEFORE_FIRST_USE = [
     "selenium",
@@ -40,6 +41,7 @@ NEVER_BEFORE_FIRST_USE = [
     "fastapi",
     "uvicorn",
     "starlette",
+    "genai_prices",
 ]
 
 

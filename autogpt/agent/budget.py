@@ -18,6 +18,8 @@ class ModelUsage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     dollars: float = 0.0
+    cached_tokens: int = 0
+    """Of the prompt tokens, those the provider served from its prompt cache."""
 
 
 @dataclass
@@ -37,11 +39,20 @@ class CostTracker:
         return sum(u.requests for u in self.per_model.values())
 
     def record(
-        self, info: ModelInfo, prompt_tokens: int, completion_tokens: int, *, purpose: str = ""
+        self,
+        info: ModelInfo,
+        prompt_tokens: int,
+        completion_tokens: int,
+        *,
+        purpose: str = "",
+        cached: int = 0,
     ) -> float:
-        """Count one request (``purpose="embedding"``: one of long-term memory); its dollars."""
-        dollars = cost(info, prompt_tokens, completion_tokens)
-        self.add(info.name, prompt_tokens, completion_tokens, dollars, purpose=purpose)
+        """Count one request (``purpose="embedding"``: one of long-term memory); its dollars,
+        ``cached`` prompt tokens at the cached price."""
+        dollars = cost(info, prompt_tokens, completion_tokens, cached)
+        self.add(
+            info.name, prompt_tokens, completion_tokens, dollars, purpose=purpose, cached=cached
+        )
         return dollars
 
     def add(
@@ -52,6 +63,7 @@ class CostTracker:
         dollars: float,
         *,
         purpose: str,
+        cached: int = 0,
     ) -> None:
         """Count one request priced already (as the journal recorded it)."""
         if purpose == "embedding":
@@ -60,6 +72,7 @@ class CostTracker:
         usage.requests += 1
         usage.prompt_tokens += prompt_tokens
         usage.completion_tokens += completion_tokens
+        usage.cached_tokens += cached
         usage.dollars += dollars
 
     def estimate(self, info: ModelInfo, prompt_tokens: int) -> float:

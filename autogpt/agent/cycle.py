@@ -24,6 +24,7 @@ from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import CommandResult, Registry
 from autogpt.errors import ReplyError, RunStopped
 from autogpt.llm.client import ContextOverflow, ToolsRejected
+from autogpt.llm.quirks import passes_reasoning_back
 from autogpt.llm.types import ChatReply
 from autogpt.prompt.turns import KEPT_CALLS, bounded_calls, unusable_text
 from autogpt.reply.parser import Proposal, parse_reply
@@ -31,6 +32,7 @@ from autogpt.reply.parser import Proposal, parse_reply
 log = logging.getLogger(__name__)
 
 OVERFLOW_SHRINK = 0.8
+MAX_REASONING_CHARS = 20000
 
 Ask = Callable[[str], str]
 
@@ -95,6 +97,9 @@ class Agent:
                     )
                 )
             except ContextOverflow as exc:
+                if exc.window and self.calls.narrow(exc.window):
+                    self.ctx.result_budget_tokens = self.calls.limits.result_tokens
+                    continue  # the endpoint stated its window (a quirk, kept): fit into it
                 if shrink < 1.0:
                     raise RunStopped(
                         f"The model rejected the request as too long twice: {exc}",
@@ -236,9 +241,17 @@ def _reply_event(cycle: int, reply: ChatReply, proposal: Proposal) -> ev.ReplyPa
         command=proposal.command,
         args=proposal.args,
         tool_call_id=proposal.tool_call_id,
+        reasoning=_reasoning_kept(reply, proposal),
         other_calls=_calls(others),
         notes=list(proposal.notes),
     )
+
+
+def _reasoning_kept(reply: ChatReply, proposal: Proposal) -> str:
+    """The reply's reasoning, where the provider wants it back on a tool-call turn."""
+    if reply.reasoning and proposal.tool_call_id and passes_reasoning_back(reply.model):
+        return reply.reasoning[:MAX_REASONING_CHARS]
+    return ""
 
 
 def _calls(calls: Any) -> list[ev.Call]:

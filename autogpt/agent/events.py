@@ -35,6 +35,13 @@ class ResultShown:
 
 
 @dataclass(frozen=True)
+class ReasoningShown:
+    """The model's own reasoning (``reasoning_content``): shown dimmed, never parsed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Notice:
     text: str
     level: Literal["info", "warn", "error", "debug"] = "info"
@@ -52,6 +59,8 @@ class CostLine:
     """Requests to the chat models."""
     embeddings: int = 0
     """Embedding requests of long-term memory."""
+    cached_tokens: int = 0
+    """Of this request's prompt tokens, those served from the provider's cache."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,6 @@ class Authorized:
     """Commands still pre-authorized after this one (``y -N``)."""
 
 
-Event = Thinking | ProposalShown | ResultShown | Notice | CostLine | Authorized
+Event = Thinking | ProposalShown | ResultShown | ReasoningShown | Notice | CostLine | Authorized
 Shown = Event | RunEvent
 Show = Callable[[Shown], None]

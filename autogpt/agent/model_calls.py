@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from autogpt.agent.events import CostLine, Notice, Show, Thinking
+from autogpt.agent.events import CostLine, Notice, ReasoningShown, Show, Thinking
 from autogpt.agent.limits import Limits
 from autogpt.agent.state import RunState
 from autogpt.errors import RunStopped
@@ -58,6 +58,14 @@ class ModelCalls:
         self.counter = TokenCounter(models.main.encoding)
         self.fast_counter = TokenCounter(models.fast.encoding)
 
+    def narrow(self, window: int) -> bool:
+        """Keep within the window the endpoint stated from now on; False if nothing changed."""
+        narrowed = self.limits.with_window(window, self.models.main)
+        if narrowed == self.limits:
+            return False
+        self.limits = narrowed
+        return True
+
     def main(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None, purpose: str
     ) -> ChatReply:
@@ -77,7 +85,10 @@ class ModelCalls:
             tool_choice="required" if tools else None,
             purpose=purpose,
         )
-        return self.send(request, self.models.main, prompt_tokens, label="Thinking...")
+        reply = self.send(request, self.models.main, prompt_tokens, label="Thinking...")
+        if reply.reasoning:
+            self.show(ReasoningShown(reply.reasoning))
+        return reply
 
     def helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
         """A helper conversation on the fast model (page answers): no system prompt of ours, no
@@ -133,6 +144,7 @@ class ModelCalls:
             request.purpose,
             latency=time.monotonic() - started,
             counted=prompt_tokens,
+            cached=reply.usage.cached_tokens,
         )
         return reply
 
@@ -155,16 +167,18 @@ class ModelCalls:
         latency: float = 0.0,
         counted: int = 0,
         shown: bool = True,
+        cached: int = 0,
     ) -> None:
         """Record one request's tokens and dollars; the cost line, the debug log, the 80%
         warning."""
-        dollars = cost(info, prompt, completion)
+        dollars = cost(info, prompt, completion, cached)
         self.record(
             RequestAccounted(
                 model=info.name,
                 purpose=purpose,
                 prompt_tokens=prompt,
                 completion_tokens=completion,
+                cached_tokens=cached,
                 counted_tokens=counted,
                 cost=dollars,
                 latency=round(latency, 3),
@@ -182,6 +196,7 @@ class ModelCalls:
                     completion,
                     costs.requests - costs.embedding_requests,
                     costs.embedding_requests,
+                    cached,
                 )
             )
         retries = getattr(self.client, "retries_last_request", 0)

@@ -13,6 +13,7 @@ from typing import Any
 from autogpt import events as ev
 from autogpt.agent.budget import CostTracker
 from autogpt.agent.stuck import StuckDetector
+from autogpt.llm.quirks import Quirks
 from autogpt.prompt.context import TurnView
 from autogpt.prompt.turns import Call, Turn, bounded_calls, brief, compact, unusable_text
 from autogpt.reply.parser import Proposal, Thoughts
@@ -41,8 +42,8 @@ class RunState:
     """Turns before this index are shown in their short form (``prompt/turns.py``)."""
     costs: CostTracker = field(default_factory=CostTracker)
     tool_mode: bool = False
-    window: int | None = None
-    """The model's window as the endpoint stated it (None: as configured)."""
+    quirks: dict[str, Any] = field(default_factory=dict)
+    """What the endpoint was found to refuse (``llm/quirks.py``, ``Quirks.to_dict``)."""
     stuck: StuckDetector = field(default_factory=StuckDetector)
     corrections: int = 0
     """Corrective requests sent after unusable replies, over the run."""
@@ -78,10 +79,13 @@ class RunState:
                 event.completion_tokens,
                 event.cost,
                 purpose=event.purpose,
+                cached=event.cached_tokens,
             )
         elif isinstance(event, ev.ReplyParsed):
             self.cycle = event.cycle
-            self.pending = Turn(event.cycle, _proposal(event), "", calls=_calls(event.other_calls))
+            calls = _calls(event.other_calls)
+            turn = Turn(event.cycle, _proposal(event), "", calls=calls, reasoning=event.reasoning)
+            self.pending = turn
         elif isinstance(event, ev.ReplyUnusable):
             self.cycle = event.cycle
             text = unusable_text(event.text)
@@ -110,8 +114,10 @@ class RunState:
         elif isinstance(event, ev.ToolModeChanged):
             self.tool_mode = event.enabled
             self.options["tool_mode"] = event.enabled
-        elif isinstance(event, ev.WindowLearnt):
-            self.window = event.tokens
+        elif isinstance(event, ev.QuirkLearnt):
+            quirks = Quirks.from_dict(self.quirks)
+            quirks.learn(event.name, event.value)
+            self.quirks = quirks.to_dict()
         elif isinstance(event, (ev.Started, ev.Resumed)):
             self._begin(event)
         elif isinstance(event, ev.Ended):

@@ -1,6 +1,6 @@
 """Auto-GPT 0.2 / 0.3 settings that are gone or changed, and what to use instead.
 
-A migrating user's `.env` still says ``MEMORY_BACKEND=redis`` or ``USE_AZURE=True``. A value that
+A migrating user's `.env` still says ``MEMORY_BACKEND=redis`` or ``REDIS_HOST``. A value that
 is no longer valid is a configuration error whose message names the replacement
 (:func:`value_hint`); a name that is no longer read is one warning per topic
 (:func:`migration_notes`), and the run goes on. Never prints.
@@ -21,12 +21,6 @@ _BROWSER = (
     "use USE_WEB_BROWSER=chrome (headless Chromium, the tested path), firefox (needs "
     "geckodriver) or none (plain HTTP)"
 )
-_AZURE = (
-    "Azure OpenAI is used as an OpenAI-compatible endpoint: set OPENAI_API_BASE="
-    "https://<resource>.openai.azure.com/openai/v1 and OPENAI_API_KEY=<your Azure key>, "
-    "and name your deployments in FAST_LLM_MODEL, SMART_LLM_MODEL and EMBEDDING_MODEL "
-    "(azure.yaml is not read)"
-)
 
 VALUE_HINTS: dict[tuple[str, str], str] = {
     **{
@@ -41,18 +35,6 @@ VALUE_HINTS: dict[tuple[str, str], str] = {
 
 # topic -> (the names, what to do instead); a topic is told once, naming the names that are set.
 REMOVED: dict[str, tuple[tuple[str, ...], str]] = {
-    "azure": (
-        (
-            "USE_AZURE",
-            "AZURE_CONFIG_FILE",
-            "OPENAI_AZURE_API_BASE",
-            "OPENAI_AZURE_API_VERSION",
-            "OPENAI_AZURE_DEPLOYMENT_ID",
-            "OPENAI_AZURE_CHAT_DEPLOYMENT_ID",
-            "OPENAI_AZURE_EMBEDDINGS_DEPLOYMENT_ID",
-        ),
-        _AZURE,
-    ),
     "memory": (
         (
             "REDIS_HOST",

@@ -46,8 +46,10 @@ class Settings(BaseSettings):
     openai_api_base: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_BASE", "OPENAI_BASE_URL")
     )
-    fast_llm_model: str = "gpt-3.5-turbo"
-    smart_llm_model: str = "gpt-4"
+    fast_llm_model: str = "gpt-6-luna"
+    """OpenAI's current inexpensive model (genai-prices: $0.10 / $0.50 per million tokens)."""
+    smart_llm_model: str = "gpt-6.1-sol"
+    """OpenAI's current strong model for agentic work, a fifth of gpt-6-astra's price."""
     fast_token_limit: int = Field(default=4000, ge=256)
     smart_token_limit: int = Field(default=8000, ge=256)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
@@ -62,6 +64,20 @@ class Settings(BaseSettings):
     model_price_input: float | None = Field(default=None, ge=0.0)
     model_price_output: float | None = Field(default=None, ge=0.0)
     """Dollars per 1,000 tokens for models the price table does not know (needed by a budget)."""
+    prices_file: str | None = None
+    """YAML/JSON of model -> dollars per million tokens, over genai-prices (``llm/prices.py``)."""
+
+    # --- Azure OpenAI (issue I): Auto-GPT 0.2's names, or 0.3's azure.yaml (config/azure.py) ---
+    use_azure: bool = False
+    openai_azure_api_base: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_AZURE_API_BASE", "AZURE_OPENAI_ENDPOINT"),
+    )
+    openai_azure_api_version: str | None = None
+    openai_azure_deployment_id: str | None = None
+    openai_azure_chat_deployment_id: str | None = None
+    openai_azure_embeddings_deployment_id: str | None = None
+    azure_config_file: str = "azure.yaml"
 
     # --- proxies (issue B/C): read from .env too, then exported for every HTTP library ---
     http_proxy: str | None = None
@@ -145,6 +161,12 @@ class Settings(BaseSettings):
         "no_proxy",
         "chromedriver_path",
         "custom_search_engine_id",
+        "prices_file",
+        "openai_azure_api_base",
+        "openai_azure_api_version",
+        "openai_azure_deployment_id",
+        "openai_azure_chat_deployment_id",
+        "openai_azure_embeddings_deployment_id",
         mode="before",
     )
     @classmethod

@@ -5,11 +5,14 @@ own are off) so every wait is shown and counted: ``on_wait`` is told before each
 Transient failures that outlast the retries become :class:`ModelUnavailable` (exit 3);
 non-retryable ones :class:`ModelRejected` with one clear line; an overflow
 :class:`ContextOverflow` and a refusal of ``tools`` :class:`ToolsRejected`, for the cycle to handle.
+A refusal that ``llm/quirks.py`` recognises (a parameter, a role, a ``tool_choice``) is learnt,
+told to ``on_learnt(name, value)`` once, and the request sent again without it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -17,16 +20,13 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from autogpt.config.azure import azure_setup
 from autogpt.config.proxy import proxy_setting, redact
 from autogpt.config.settings import Settings
-from autogpt.errors import (
-    EXIT_STOPPED,
-    EXIT_USAGE,
-    ConfigError,
-    ModelRejected,
-    ModelUnavailable,
-)
+from autogpt.errors import ConfigError, ModelRejected, ModelUnavailable
 from autogpt.llm.catalog import is_reasoning_model
+from autogpt.llm.failures import final_error
+from autogpt.llm.quirks import Learnt, Quirks, build_body, recognise, stated_window
 from autogpt.llm.response_cap import ResponseTooLarge, capped_transport
 from autogpt.llm.retry import Failure, RetryPolicy, parse_retry_after, unreachable_reason
 from autogpt.llm.types import ChatReply, ChatRequest, ToolCall, Usage
@@ -36,12 +36,27 @@ wire_log = logging.getLogger("autogpt.wire")
 
 WaitCallback = Callable[[int, int, float, Failure], None]
 """(retry number, max retries, seconds, failure) — shown to the user before each wait."""
+LearntCallback = Callable[[str, Any], None]
+"""(name, value) of a quirk just learnt (``llm/quirks.py``): journalled and shown once."""
 
 DEFAULT_BASE = "https://api.openai.com/v1"
 
 
 class ContextOverflow(Exception):
-    """The endpoint said the request was too long (400 context_length_exceeded)."""
+    """The endpoint said the request was too long (400 context_length_exceeded). ``window``: the
+    window it stated, when that is news (learnt as a quirk: keep within it from now on)."""
+
+    def __init__(self, message: str, *, window: int | None = None) -> None:
+        super().__init__(message)
+        self.window = window
+
+
+class _Refused(Exception):
+    """A 400 that a quirk rule recognised: learnt, then the request is sent again."""
+
+    def __init__(self, learnt: Learnt) -> None:
+        super().__init__(learnt.name)
+        self.learnt = learnt
 
 
 class ToolsRejected(Exception):
@@ -57,9 +72,23 @@ class ModelClient(Protocol):
 
 
 class OpenAIModelClient:
-    def __init__(self, settings: Settings, *, on_wait: WaitCallback | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        on_wait: WaitCallback | None = None,
+        quirks: Quirks | None = None,
+        on_learnt: LearntCallback | None = None,
+    ) -> None:
         self.settings = settings
+        self.azure = azure_setup(settings)
+        """USE_AZURE: the endpoint, API version and a deployment per model (AzureOpenAI)."""
+        self.quirks = quirks or Quirks()
+        """What was learnt about the endpoint (``quirks.to_dict()`` for the journal)."""
+        self.on_learnt = on_learnt
         self.base_url = settings.openai_api_base or DEFAULT_BASE
+        if self.azure:
+            self.base_url = f"{self.azure.endpoint}/openai"
         self.on_wait = on_wait
         self.policy = RetryPolicy(
             max_retries=settings.openai_max_retries, max_delay=settings.openai_retry_max_wait
@@ -88,34 +117,58 @@ class OpenAIModelClient:
             import openai
 
             key = self.settings.openai_api_key
-            self._client = openai.OpenAI(
-                api_key=key.get_secret_value() if key else "missing",
-                base_url=self.base_url,
-                max_retries=0,
-                timeout=self.settings.openai_timeout,
-                http_client=_http_client(openai.DefaultHttpxClient, self.proxy),
-            )
+            common: dict[str, Any] = {
+                "api_key": key.get_secret_value() if key else "missing",
+                "max_retries": 0,
+                "timeout": self.settings.openai_timeout,
+                "http_client": _http_client(openai.DefaultHttpxClient, self.proxy),
+            }
+            if self.azure:  # POST /openai/deployments/<deployment>/...?api-version=, api-key
+                self._client = openai.AzureOpenAI(
+                    azure_endpoint=self.azure.endpoint, api_version=self.azure.api_version, **common
+                )
+            else:
+                self._client = openai.OpenAI(base_url=self.base_url, **common)
         return self._client
 
     # --- chat ---------------------------------------------------------------------------
     def complete(self, request: ChatRequest) -> ChatReply:
-        kwargs: dict[str, Any] = {"model": request.model, "messages": request.messages}
-        if is_reasoning_model(request.model):
-            kwargs["max_completion_tokens"] = request.max_tokens
-        else:
-            kwargs["max_tokens"] = request.max_tokens
-            kwargs["temperature"] = request.temperature
-        if request.tools:
-            kwargs["tools"] = request.tools
-            if request.tool_choice:
-                kwargs["tool_choice"] = request.tool_choice
         logged = wire_log.isEnabledFor(logging.DEBUG)  # bodies are large: dump only if kept
-        if logged:
-            wire_log.debug(json.dumps({"request": kwargs, "purpose": request.purpose}, default=str))
-        response = self._with_retries(lambda: self._post_chat(kwargs))
+        while True:  # each pass learns one more quirk; there are few, each learnt once
+            body = build_body(
+                self.azure.deployment(request.model) if self.azure else request.model,
+                request.messages,
+                max_tokens=request.max_tokens,
+                temperature=request.temperature,
+                tools=request.tools,
+                tool_choice=request.tool_choice,
+                reasoning_model=is_reasoning_model(request.model),
+                quirks=self.quirks,
+            )
+            if logged:
+                wire_log.debug(json.dumps({"request": body, "purpose": request.purpose}))
+            try:
+                response = self._with_retries(functools.partial(self._post_chat, body), body=body)
+                break
+            except _Refused as refused:
+                self._learn(refused.learnt.name, refused.learnt.value)
         if logged:
             wire_log.debug(response.model_dump_json())
         return _to_reply(response)
+
+    def _model_of(self, sent: str) -> str:
+        """The model a request was for (on Azure the body names its deployment)."""
+        if self.azure:
+            for model, deployment in self.azure.deployments.items():
+                if deployment == sent:
+                    return model
+        return sent
+
+    def _learn(self, name: str, value: Any) -> None:
+        log.warning("endpoint quirk learnt: %s=%r", name, value)
+        self.quirks.learn(name, value)
+        if self.on_learnt:
+            self.on_learnt(name, value)
 
     def _post_chat(self, body: dict[str, Any]) -> Any:
         """POST /chat/completions through the SDK (auth, proxies, timeouts, typed errors and a
@@ -131,7 +184,8 @@ class OpenAIModelClient:
         self, texts: list[str], *, model: str, dimensions: int | None
     ) -> tuple[list[list[float]], int]:
         """One vector per text, in order, and the input tokens billed for them."""
-        kwargs: dict[str, Any] = {"model": model, "input": texts}
+        deployment = self.azure.deployment(model) if self.azure else model
+        kwargs: dict[str, Any] = {"model": deployment, "input": texts}
         if dimensions:
             kwargs["dimensions"] = dimensions
         response = self._with_retries(lambda: self._sdk().embeddings.create(**kwargs))
@@ -144,7 +198,7 @@ class OpenAIModelClient:
         return [m.id for m in self._with_retries(lambda: self._sdk().models.list()).data]
 
     # --- retries and error mapping ------------------------------------------------------
-    def _with_retries(self, call: Callable[[], Any]) -> Any:
+    def _with_retries(self, call: Callable[[], Any], *, body: dict[str, Any] | None = None) -> Any:
         import openai
 
         self.retries_last_request = 0
@@ -153,7 +207,7 @@ class OpenAIModelClient:
             try:
                 return call()
             except openai.APIStatusError as exc:
-                failure = self._status_failure(exc)
+                failure = self._status_failure(exc, body or {})
             except openai.APITimeoutError:
                 failure = self._failure(
                     "timeout", message=f"timed out after {self.settings.openai_timeout:g} s"
@@ -164,7 +218,9 @@ class OpenAIModelClient:
                 failure = self._failure("too_large", message=str(exc))
             attempt += 1
             if not self.policy.allows(attempt, failure):
-                raise self._final_error(failure, attempts=attempt) from None
+                raise final_error(
+                    failure, base_url=self.base_url, proxy=self.proxy_setting, attempts=attempt
+                ) from None
             delay = self.policy.delay(attempt, failure)
             self.retries_last_request = attempt
             total = self.policy.max_retries
@@ -196,7 +252,7 @@ class OpenAIModelClient:
             )
         return self._failure("connection", message=cause)
 
-    def _status_failure(self, exc: Any) -> Failure:
+    def _status_failure(self, exc: Any, sent: dict[str, Any]) -> Failure:
         body = exc.body if isinstance(exc.body, dict) else {}
         inner = body.get("error", body) if isinstance(body.get("error"), dict) else body
         message = str(inner.get("message") or exc.message)
@@ -210,91 +266,32 @@ class OpenAIModelClient:
             message=message,
             retry_after=parse_retry_after(exc.response.headers),
         )
-        if exc.status_code == 400:
-            if failure.code == "context_length_exceeded" or "maximum context length" in message:
-                raise ContextOverflow(message)
-            if "tool" in message.lower() and (
-                "tool_choice" in message or "tools" in message or "tool choice" in message
-            ):
-                raise ToolsRejected(message)
+        if exc.status_code in (400, 422):
+            self._classify_refusal(failure, sent, inner)
         return failure
 
-    def _final_error(self, failure: Failure, *, attempts: int) -> Exception:
-        where = self.base_url
-        proxy = self.proxy
-        via = f" through proxy {redact(proxy)}" if proxy else ""
-        if failure.kind == "proxy_auth" and self.proxy_setting:
-            return self._proxy_refused(*self.proxy_setting)
-        if failure.kind == "too_large":
-            return ModelRejected(
-                f"The model endpoint at {where} sent an unusable answer: {failure.message}. "
-                "It was dropped unread; check the endpoint, then resume the run.",
-                exit_code=EXIT_STOPPED,
-                reason="answer too large",
-            )
-        if failure.status == 401:
-            return ModelRejected(
-                f"The model endpoint refused the API key (401): {failure.message} "
-                "Set OPENAI_API_KEY in .env (or the environment) to a valid key.",
-                exit_code=EXIT_USAGE,
-                reason="bad api key",
-            )
-        if failure.status == 404:
-            return ModelRejected(
-                f"Model not found (404): {failure.message} Check FAST_LLM_MODEL / SMART_LLM_MODEL"
-                " in .env, or run with --gpt3only.",
-                exit_code=EXIT_USAGE,
-                reason="model not found",
-            )
-        if failure.code == "insufficient_quota":
-            return ModelRejected(
-                f"Your OpenAI quota is used up (insufficient_quota): {failure.message} "
-                "Add credit, then resume the run.",
-                exit_code=EXIT_STOPPED,
-                reason="insufficient quota",
-            )
-        if failure.kind == "unreachable":
-            check = (
-                f"{self.proxy_setting[0]} ({redact(proxy)})"
-                if self.proxy_setting and proxy
-                else f"OPENAI_API_BASE ({where})"
-            )
-            reason = f"{failure.message} (at the proxy)" if failure.at_proxy else failure.message
-            return ModelUnavailable(
-                f"The model at {where} could not be reached{via} after {attempts} attempts: "
-                f"{reason}. Check {check}."
-            )
-        if failure.retryable:
-            return ModelUnavailable(
-                f"The model at {where} could not be reached{via} after {attempts} attempts "
-                f"(last: {failure.describe()})"
-            )
-        return ModelRejected(
-            f"The model endpoint rejected the request ({failure.short()}): {failure.message}",
-            exit_code=EXIT_STOPPED,
-            reason="request rejected",
-        )
-
-    def _proxy_refused(self, name: str, proxy: str) -> ModelRejected:
-        parts = urlsplit(proxy)
-        socks = parts.scheme.lower().startswith("socks")
-        what = (
-            "the user name and password (SOCKS5)"
-            if socks
-            else (
-                "the credentials (407 Proxy Authentication Required)"
-                if parts.password
-                else "the request: it wants a user name and password "
-                "(407 Proxy Authentication Required)"
-            )
-        )
-        scheme = parts.scheme or "http"
-        return ModelRejected(
-            f"The proxy at {redact(proxy)} refused {what} for the model at {self.base_url}. "
-            f"Put the right ones in {name} ({scheme}://user:password@host:port).",
-            exit_code=EXIT_USAGE,
-            reason="proxy refused the credentials",
-        )
+    def _classify_refusal(self, failure: Failure, sent: dict[str, Any], inner: Any) -> None:
+        """Raise what a 400 means: an overflow (with the window stated, learnt once), a quirk
+        to learn, or ``tools`` refused; return for any other refusal."""
+        message = failure.message
+        if (
+            failure.code in ("context_length_exceeded", "exceed_context_size_error")
+            or "maximum context length" in message
+        ):
+            window = stated_window(message, inner)
+            model = self._model_of(str(sent.get("model", "")))
+            if window and self.quirks.context_windows.get(model) != window:
+                self._learn("context_window", {model: window})
+                raise ContextOverflow(message, window=window)
+            raise ContextOverflow(message)
+        param = inner.get("param") if isinstance(inner, dict) else None
+        learnt = recognise(message, param, sent)
+        if learnt is not None and self.quirks.to_dict().get(learnt.name) != learnt.value:
+            raise _Refused(learnt)
+        if "tool" in message.lower() and (
+            "tool_choice" in message or "tools" in message or "tool choice" in message
+        ):
+            raise ToolsRejected(message)
 
 
 def _http_client(base: type, proxy: str | None) -> Any:
@@ -375,13 +372,17 @@ def _to_reply(response: Any) -> ChatReply:
             continue
         calls.append(ToolCall(id=call.id or "", name=fn.name or "", arguments=fn.arguments or ""))
     usage = response.usage
+    details = getattr(usage, "prompt_tokens_details", None)
+    reasoning = getattr(message, "reasoning_content", None)
     return ChatReply(
         text=getattr(message, "content", None),
         tool_calls=calls,
         usage=Usage(
             prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
             completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            cached_tokens=int(getattr(details, "cached_tokens", 0) or 0),
         ),
         finish_reason=choice.finish_reason if choice else None,
         model=response.model or "",
+        reasoning=reasoning if isinstance(reasoning, str) and reasoning else None,
     )

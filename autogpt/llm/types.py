@@ -19,6 +19,8 @@ class ToolCall:
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0
+    """Of the prompt tokens, those served from the provider's prompt cache (priced lower)."""
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,6 @@ class ChatReply:
     usage: Usage = field(default_factory=Usage)
     finish_reason: str | None = None
     model: str = ""
+    reasoning: str | None = None
+    """``reasoning_content`` (DeepSeek thinking mode, Qwen thinking models): shown, never parsed
+    as the reply; passed back on tool-call turns where the provider requires it."""

@@ -63,6 +63,8 @@ class Turn:
     """For an unusable reply: its text as received (cut to ``MAX_BAD_REPLY_CHARS``)."""
     calls: tuple[Call, ...] = ()
     """The reply's other tool calls (a proposal's), or all of them (an unusable reply's)."""
+    reasoning: str = ""
+    """The model's ``reasoning_content`` where the provider wants it back (a tool-call turn)."""
     _views: dict[str, TurnView] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -168,6 +170,8 @@ def _brief_messages(turn: Turn) -> list[dict[str, Any]]:
             "content": "",
             "tool_calls": [_call_message(c) for c in calls],
         }
+        if turn.reasoning:  # DeepSeek's thinking mode answers 400 without it (llm/quirks.py)
+            assistant["reasoning_content"] = turn.reasoning
     elif proposal is not None:
         command = {"name": proposal.command, "args": canonical_args(proposal)}
         assistant = {

@@ -31,6 +31,17 @@ __all__ = ["Console", "sanitize"]
 SPINNER_REFRESH_PER_SECOND = 8
 
 
+def replace_unencodable_output() -> None:
+    """On a console that is not UTF-8 (GBK on Chinese Windows, ``PYTHONIOENCODING=gbk``), a
+    character it cannot show (an emoji in a model's thought) becomes ``?`` instead of ending
+    the run with UnicodeEncodeError. Called once, before anything is printed."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and encoding not in ("utf-8", "utf8", "utf-8-sig"):
+            reconfigure(errors="replace")
+
+
 class _Waiting:
     """The spinner line: the innermost wait's label and the seconds since it began."""
 

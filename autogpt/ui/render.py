@@ -10,6 +10,7 @@ from autogpt.agent.events import (
     CostLine,
     Notice,
     ProposalShown,
+    ReasoningShown,
     ResultShown,
     Shown,
     Thinking,
@@ -30,6 +31,14 @@ def _shorten(value: Any, limit: int = SHOWN_ARG_CHARS) -> Any:
     if isinstance(value, list):
         return [_shorten(v, limit) for v in value]
     return value
+
+
+def _cached(event: CostLine) -> str:
+    """The cached share of the prompt: " (3,200 cached, 80%)", or nothing."""
+    if not event.cached_tokens or not event.prompt_tokens:
+        return ""
+    share = event.cached_tokens / event.prompt_tokens
+    return f" ({event.cached_tokens:,} cached, {share:.0%})"
 
 
 class Renderer:
@@ -60,6 +69,9 @@ class Renderer:
                 f"Command {event.command} returned: {text}",
                 "bold green" if event.ok else "bold red",
             )
+        elif isinstance(event, ReasoningShown):
+            c.stop_spinner()
+            c.dim(f"MODEL REASONING: {_shorten(event.text, SHOWN_THOUGHT_CHARS)}")
         elif isinstance(event, Notice):
             {"warn": c.warn, "error": c.error, "info": c.info}.get(
                 event.level, c.dim if self.debug else (lambda _t: None)
@@ -68,7 +80,8 @@ class Renderer:
             budget = f" of ${event.budget:.2f} budget" if event.budget else ""
             c.dim(
                 f"Cost: ${event.request_cost:.4f} this request, ${event.total:.4f} total"
-                f"{budget} | tokens {event.prompt_tokens:,} in, {event.completion_tokens:,} out"
+                f"{budget} | tokens {event.prompt_tokens:,} in{_cached(event)}, "
+                f"{event.completion_tokens:,} out"
                 f" | {event.requests} request{'s' if event.requests != 1 else ''}"
                 + (f" (+{event.embeddings} for memory)" if event.embeddings else "")
             )

@@ -6,7 +6,7 @@ from autogpt.errors import ConfigError
 
 def test_defaults_match_auto_gpt():
     s = load_settings()
-    assert (s.fast_llm_model, s.smart_llm_model) == ("gpt-3.5-turbo", "gpt-4")
+    assert (s.fast_llm_model, s.smart_llm_model) == ("gpt-6-luna", "gpt-6.1-sol")
     assert (s.fast_token_limit, s.smart_token_limit) == (4000, 8000)
     assert s.restrict_to_workspace is True
     assert s.execute_local_commands is False

@@ -62,17 +62,13 @@ def test_an_old_memory_backend_names_the_ones_to_use(model_server, tmp_path, wor
 def test_old_names_in_dotenv_are_explained_and_the_run_goes_on(model_server, tmp_path, workspace):
     write_profile(tmp_path)
     (tmp_path / ".env").write_text(
-        "USE_AZURE=True\nIMAGE_PROVIDER=dalle\nHUGGINGFACE_API_TOKEN=hf_x\n"
+        "IMAGE_PROVIDER=dalle\nHUGGINGFACE_API_TOKEN=hf_x\n"
         "USE_MAC_OS_TTS=False\nEXECUTE_LOCAL_COMMANDS=False\n",
         encoding="utf-8",
     )
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     done = run_agent(model_server, "-c", "-l", "2", "-y")
     assert done.returncode == 0, _output(done)
-    assert (
-        "USE_AZURE is not read any more: Azure OpenAI is used as an OpenAI-compatible "
-        "endpoint: set OPENAI_API_BASE="
-    ) in done.stdout
     assert "IMAGE_PROVIDER, HUGGINGFACE_API_TOKEN are not read any more" in done.stdout
     assert "USE_MAC_OS_TTS" not in done.stdout and "EXECUTE_LOCAL_COMMANDS" not in done.stdout
 

@@ -67,8 +67,13 @@ def test_without_rank_files_a_conservative_estimator_is_used(tmp_path):
 
 
 def test_model_table_longest_prefix_wins_and_unknown_models_use_the_limit():
-    assert catalog.lookup("gpt-4o-mini-2024-07-18", fallback_window=1).name == "gpt-4o-mini"
-    assert catalog.lookup("gpt-3.5-turbo-0613", fallback_window=1).context_window == 4096
+    dated = catalog.lookup("gpt-4o-mini-2024-07-18", fallback_window=1)
+    assert (dated.name, dated.encoding, dated.max_output) == (
+        "gpt-4o-mini-2024-07-18",
+        "o200k_base",
+        16384,
+    )
+    assert catalog.lookup("openai/gpt-4o", fallback_window=1).name == "openai/gpt-4o"
     local = catalog.lookup("llama-3-8b", fallback_window=2048)
     assert (local.context_window, local.known, local.tools) == (2048, False, False)
 

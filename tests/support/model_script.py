@@ -53,6 +53,10 @@ class Reply:
     """None: "tool_calls" when there are tool calls, else "stop"."""
     include_usage: bool = True
     """False imitates self-hosted servers that omit ``usage``."""
+    reasoning: str | None = None
+    """``reasoning_content`` beside the reply (DeepSeek thinking mode, Qwen thinking models)."""
+    cached_tokens: int = 0
+    """``usage.prompt_tokens_details.cached_tokens``: the prompt's prefix served from cache."""
 
 
 @dataclass(frozen=True)
@@ -153,11 +157,13 @@ def reply(
     finish_reason: str | None = None,
     *,
     include_usage: bool = True,
+    reasoning: str | None = None,
+    cached_tokens: int = 0,
 ) -> Reply:
     """A completion. A tool call is ``{"name", "arguments": dict or raw str, "id"?}``, a
     ``(name, args)`` pair or a :class:`ToolCallSpec`."""
     calls = tuple(_tool_call(c) for c in tool_calls or ())
-    return Reply(text, calls, finish_reason, include_usage)
+    return Reply(text, calls, finish_reason, include_usage, reasoning, cached_tokens)
 
 
 def autogpt_thoughts(

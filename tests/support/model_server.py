@@ -1,7 +1,7 @@
 """The project's one test double: a local OpenAI-compatible server that replays a script.
 
 ``ModelServer(steps, context_window=None, tools_supported=True, api_key=None, loop=False,
-embedding_delay=0.0)``
+embedding_delay=0.0, quirks=None)``
 listens on 127.0.0.1 (port 0 = a free port) in a daemon thread; ``base_url`` ends in ``/v1``.
 
 - ``POST /v1/chat/completions`` is answered by the next script step (``model_script.py``). Before
@@ -9,7 +9,9 @@ listens on 127.0.0.1 (port 0 = a free port) in a daemon thread; ``base_url`` end
   wording, and a test failure: ``chat_validation.py``); a wrong key when ``api_key`` is set (401);
   ``tools`` when ``tools_supported`` is False (vLLM's 400, counted in ``tool_rejections``); a
   prompt plus ``max_tokens`` above ``context_window`` (400 context_length_exceeded, OpenAI's text,
-  counted in ``overflows``). Past the script's end: 500 "test script exhausted", in ``overruns``.
+  counted in ``overflows``); what another provider refuses, when ``quirks`` switches it on
+(``provider_quirks.py``, counted in ``quirk_refusals``). Past the script's end: 500 "test
+  script exhausted", in ``overruns``.
 - ``POST /v1/embeddings``: deterministic hashed bag-of-words vectors (``embeddings.py``).
 - ``GET /v1/models`` and ``/v1/models/{id}``: a short list.
 
@@ -34,6 +36,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -76,6 +79,7 @@ from tests.support.openai_errors import (
     server_error,
     vllm_no_tools_error,
 )
+from tests.support.provider_quirks import ProviderQuirks, refusal
 from tests.support.token_count import count_prompt, tiktoken_cache_dir
 
 __all__ = [  # the server, and the step factories, so that a test needs one import
@@ -100,8 +104,12 @@ class ModelServer:
         host: str = "127.0.0.1",
         port: int = 0,
         embedding_delay: float = 0.0,
+        quirks: ProviderQuirks | None = None,
     ) -> None:
         self.host = host
+        self.quirks = quirks
+        self.quirk_refusals: list[str] = []
+        """The name of each quirk refusal sent (``provider_quirks.refusal``), in order."""
         self.embedding_delay = embedding_delay
         """Seconds each embeddings answer waits (a slow endpoint)."""
         self.context_window = context_window
@@ -196,6 +204,8 @@ class ModelServer:
             handler.send_body(500, error(500, f"test server bug: {exc!r}").payload())
 
     def _route(self, handler: _Handler, path: str, body: Any) -> None:
+        # Azure OpenAI: /openai/deployments/<deployment>/chat/completions?api-version=...
+        path = re.sub(r"^/openai/deployments/[^/]+/", "/v1/", path)
         if handler.command == "POST" and path == "/v1/chat/completions":
             record = self._record(handler, body, self.requests)
             answer = self._authorize(handler, record) or self._chat(record)
@@ -232,12 +242,19 @@ class ModelServer:
 
     def _authorize(self, handler: _Handler, record: RequestRecord) -> Error | None:
         sent = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+        sent = sent or handler.headers.get("api-key", "")  # Azure's header
         if self.api_key is None or sent == self.api_key:
             return None
         record.answered_by = "invalid_api_key"
         return invalid_api_key(sent)
 
     def _chat(self, record: RequestRecord) -> Step:
+        refused = refusal(record.body, self.quirks) if self.quirks and record.body else None
+        if refused:
+            record.answered_by = f"quirk {refused[0]}"
+            with self._lock:
+                self.quirk_refusals.append(refused[0])
+            return refused[1]
         invalid = validate_chat(record.body)
         if invalid:
             record.answered_by = "invalid request"

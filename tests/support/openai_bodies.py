@@ -42,6 +42,8 @@ def models_answer(path: str) -> Payload | Error:
 def completion_body(record: RequestRecord, step: Reply) -> dict[str, Any]:
     model = str(record.model)
     message: dict[str, Any] = {"role": "assistant", "content": step.text, "refusal": None}
+    if step.reasoning is not None:
+        message["reasoning_content"] = step.reasoning
     if step.tool_calls:
         message["tool_calls"] = [
             {
@@ -68,4 +70,6 @@ def completion_body(record: RequestRecord, step: Reply) -> dict[str, Any]:
             "completion_tokens": completion,
             "total_tokens": prompt + completion,
         }
+        if step.cached_tokens:
+            body["usage"]["prompt_tokens_details"] = {"cached_tokens": step.cached_tokens}
     return body

@@ -28,7 +28,7 @@ from typing import Any
 import tiktoken
 
 SHARED_TIKTOKEN_DIR = (Path(__file__).resolve().parents[2] / ".." / "shared" / "tiktoken").resolve()
-O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4")
+O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "gpt-6", "o1", "o3", "o4")
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1
 REPLY_PRIMING = 3
