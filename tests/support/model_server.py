@@ -196,6 +196,7 @@ class ModelServer:
             handler.send_body(500, error(500, f"test server bug: {exc!r}").payload())
 
     def _route(self, handler: _Handler, path: str, body: Any) -> None:
+        answer: Any  # a Step or a Payload, the embeddings' maybe in a Delay (see _send)
         if handler.command == "POST" and path == "/v1/chat/completions":
             record = self._record(handler, body, self.requests)
             answer = self._authorize(handler, record) or self._chat(record)
