@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -30,7 +31,7 @@ from autogpt.workspace import Workspace
 TARGETS = {"local": 0.1, "docker": 1.5}
 
 
-def bench(backend: str, image: str, runs: int) -> None:
+def bench(backend: Literal["docker", "local"], image: str, runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="autogpt-bench-") as tmp:
         workspace = Workspace(Path(tmp) / "ws")
         workspace.ensure()

@@ -58,9 +58,10 @@ class VectorBook:
         self.queries: np.ndarray = np.zeros((0, dims), dtype=np.float32)
 
     def _noise(self, count: int, scale: float) -> np.ndarray:
-        return self.rng.standard_normal((count, self.dims), dtype=np.float32) * (
+        noise: np.ndarray = self.rng.standard_normal((count, self.dims), dtype=np.float32) * (
             scale / np.sqrt(self.dims)
         )
+        return noise
 
     def entries(self, count: int) -> np.ndarray:
         if self.data == "uniform":
@@ -84,7 +85,8 @@ class VectorBook:
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
-    return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    unit: np.ndarray = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 def _embedder(book: VectorBook) -> Embedder:
@@ -184,7 +186,9 @@ def postgres_store(
             server.cleanup()
 
 
-def run_backend(name: str, opened: Any, book: VectorBook, sizes: list[int], queries: int) -> dict:
+def run_backend(
+    name: str, opened: Any, book: VectorBook, sizes: list[int], queries: int
+) -> dict[int, dict[str, Any]]:
     results: dict[int, dict[str, Any]] = {}
     stored: list[np.ndarray] = []
     with opened as (store, size_of):
@@ -217,7 +221,9 @@ def run_backend(name: str, opened: Any, book: VectorBook, sizes: list[int], quer
     return results
 
 
-def recall_against_exact(exact: dict, approximate: dict, sizes: list[int]) -> None:
+def recall_against_exact(
+    exact: dict[int, dict[str, Any]], approximate: dict[int, dict[str, Any]], sizes: list[int]
+) -> None:
     for size in sizes:
         pairs = zip(exact[size]["found"], approximate[size]["found"], strict=True)
         shared = [len(set(a) & set(b)) / max(1, len(a)) for a, b in pairs]
@@ -330,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     folder = Path(tempfile.mkdtemp(prefix="memory-scale-"))
-    results: dict[str, dict] = {}
+    results: dict[str, dict[int, dict[str, Any]]] = {}
     try:
         for backend in args.backends:
             book = VectorBook(args.dims, data=args.data)

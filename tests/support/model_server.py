@@ -40,7 +40,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tests.support import embeddings
 from tests.support.chat_validation import validate_chat
@@ -84,6 +84,9 @@ __all__ = [  # the server, and the step factories, so that a test needs one impo
     "insufficient_quota", "invalid_api_key", "model_not_found", "rate_limited", "reject_tools",
     "reply", "server_error", "tool_call_reply", "vllm_no_tools_error",
 ]  # fmt: skip
+
+
+_Server = TypeVar("_Server", bound="ModelServer")
 
 
 class ModelServer:
@@ -176,7 +179,7 @@ class ModelServer:
         self._closing.set()
         self._httpd.close()
 
-    def __enter__(self) -> ModelServer:
+    def __enter__(self: _Server) -> _Server:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
