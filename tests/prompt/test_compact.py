@@ -14,7 +14,7 @@ def _turn(text: str, result: str) -> Turn:
     )
 
 
-def test_compact_keeps_the_command_and_the_head_of_the_result():
+def test_compact_keeps_the_command_and_the_head_of_the_result() -> None:
     short = compact(_turn("x" * 1000, "Command write_to_file returned: " + "y" * 2000))
     assistant = json.loads(short.messages[0]["content"])
     assert "thoughts" not in assistant
@@ -26,12 +26,12 @@ def test_compact_keeps_the_command_and_the_head_of_the_result():
     assert "2,032 characters in all" in result
 
 
-def test_short_results_are_kept_word_for_word():
+def test_short_results_are_kept_word_for_word() -> None:
     turn = _turn("x", "Command write_to_file returned: ok")
     assert compact(turn).messages[1] == turn.messages[1]
 
 
-def test_tool_call_turns_keep_their_call_ids():
+def test_tool_call_turns_keep_their_call_ids() -> None:
     turn = Turn(
         [
             {
@@ -54,7 +54,7 @@ def test_tool_call_turns_keep_their_call_ids():
     assert len(short.messages[1]["content"]) < 400
 
 
-def test_brief_form_carries_the_command_without_the_thoughts():
+def test_brief_form_carries_the_command_without_the_thoughts() -> None:
     turn = _turn("x" * 50, "Command write_to_file returned: ok")
     carried = brief(turn)
     assert json.loads(carried.messages[0]["content"]) == {
@@ -64,7 +64,7 @@ def test_brief_form_carries_the_command_without_the_thoughts():
     assert brief(turn) is carried  # computed once: the same text in every later request
 
 
-def test_brief_form_keeps_an_unparsed_reply_as_it_was():
+def test_brief_form_keeps_an_unparsed_reply_as_it_was() -> None:
     turn = Turn(
         [
             {"role": "assistant", "content": "I am not JSON"},
@@ -74,7 +74,7 @@ def test_brief_form_keeps_an_unparsed_reply_as_it_was():
     assert brief(turn).messages == turn.messages
 
 
-def test_brief_form_of_a_tool_call_turn_drops_the_thoughts_text_and_keeps_the_call():
+def test_brief_form_of_a_tool_call_turn_drops_the_thoughts_text_and_keeps_the_call() -> None:
     call = {
         "id": "call_1",
         "type": "function",
@@ -91,7 +91,7 @@ def test_brief_form_of_a_tool_call_turn_drops_the_thoughts_text_and_keeps_the_ca
     assert carried.messages[1] == turn.messages[1]
 
 
-def test_plan_of_reads_the_plan_as_bullet_lines():
+def test_plan_of_reads_the_plan_as_bullet_lines() -> None:
     reply = {
         "thoughts": {"text": "t", "plan": "- read a\n- write b"},
         "command": {"name": "read_file", "args": {"filename": "a"}},
@@ -106,7 +106,7 @@ def test_plan_of_reads_the_plan_as_bullet_lines():
     assert plan_of(Turn([{"role": "assistant", "content": "not json"}])) == ""
 
 
-def test_plan_of_a_huge_plan_is_cut_to_fit_every_request():
+def test_plan_of_a_huge_plan_is_cut_to_fit_every_request() -> None:
     reply = {
         "thoughts": {"plan": "- " + "step " * 20_000},
         "command": {"name": "read_file", "args": {"filename": "a"}},
@@ -116,7 +116,7 @@ def test_plan_of_a_huge_plan_is_cut_to_fit_every_request():
     assert "100,001 characters in all" in plan
 
 
-def test_deeply_nested_unparsed_reply_is_carried_as_text():
+def test_deeply_nested_unparsed_reply_is_carried_as_text() -> None:
     turn = Turn(
         [
             {"role": "assistant", "content": "[" * 1500},
