@@ -35,9 +35,7 @@ def bench(backend: Literal["docker", "local"], image: str, runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="autogpt-bench-") as tmp:
         workspace = Workspace(Path(tmp) / "ws")
         workspace.ensure()
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, execution_backend=backend, python_docker_image=image
-        )
+        settings = Settings(_env_file=None, execution_backend=backend, python_docker_image=image)
         ctx = CommandContext(workspace=workspace, settings=settings)
         workspace.write_text("trivial.py", "print('ok')\n")
         try:
