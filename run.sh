@@ -50,7 +50,7 @@ fi
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 "$PY" -m ruff check autogpt tests bench
 "$PY" -m ruff format --check autogpt tests bench
-"$PY" -m mypy  # strict, over autogpt/ (pyproject.toml [tool.mypy])
+"$PY" -m mypy  # strict, over autogpt/, tests/ and bench/ (pyproject.toml [tool.mypy])
 set +e
 "$PY" -m pytest "$@"
 status=$?

@@ -68,7 +68,7 @@ def main() -> None:
         ModelServer([reply("9,431 cones.")], loop=True) as server,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        settings = Settings(  # type: ignore[call-arg]
+        settings = Settings(
             _env_file=None, allow_private_urls=True, fast_token_limit=args.token_limit
         )
         resources = RunResources()

@@ -145,7 +145,7 @@ def first_request(repeat: int, **env: str) -> tuple[float, float]:
     for attempt in range(repeat + 1):  # the first one warms caches and is not counted
         responder = Responder([Action("task_complete", {"reason": "done"})])
         with TimedServer([responder], loop=True) as server, run_folder() as folder:
-            run = run_agent(folder, agent_env(server, **env), "-c", "-l", "1", "-y", "--gpt3only")
+            run = run_agent(folder, agent_env(server) | env, "-c", "-l", "1", "-y", "--gpt3only")
             run.check(0)
             arrived = server.chat_handled[0][0]
         if attempt:

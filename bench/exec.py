@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -30,13 +31,11 @@ from autogpt.workspace import Workspace
 TARGETS = {"local": 0.1, "docker": 1.5}
 
 
-def bench(backend: str, image: str, runs: int) -> None:
+def bench(backend: Literal["docker", "local"], image: str, runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="autogpt-bench-") as tmp:
         workspace = Workspace(Path(tmp) / "ws")
         workspace.ensure()
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, execution_backend=backend, python_docker_image=image
-        )
+        settings = Settings(_env_file=None, execution_backend=backend, python_docker_image=image)
         ctx = CommandContext(workspace=workspace, settings=settings)
         workspace.write_text("trivial.py", "print('ok')\n")
         try:

@@ -15,7 +15,6 @@ Targets (issue E): local query p95 ≤ 10 ms at 100k entries; resume of a 500-cy
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -58,9 +57,10 @@ class VectorBook:
         self.queries: np.ndarray = np.zeros((0, dims), dtype=np.float32)
 
     def _noise(self, count: int, scale: float) -> np.ndarray:
-        return self.rng.standard_normal((count, self.dims), dtype=np.float32) * (
+        noise: np.ndarray = self.rng.standard_normal((count, self.dims), dtype=np.float32) * (
             scale / np.sqrt(self.dims)
         )
+        return noise
 
     def entries(self, count: int) -> np.ndarray:
         if self.data == "uniform":
@@ -84,7 +84,8 @@ class VectorBook:
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
-    return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    unit: np.ndarray = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 def _embedder(book: VectorBook) -> Embedder:
@@ -184,7 +185,9 @@ def postgres_store(
             server.cleanup()
 
 
-def run_backend(name: str, opened: Any, book: VectorBook, sizes: list[int], queries: int) -> dict:
+def run_backend(
+    name: str, opened: Any, book: VectorBook, sizes: list[int], queries: int
+) -> dict[int, dict[str, Any]]:
     results: dict[int, dict[str, Any]] = {}
     stored: list[np.ndarray] = []
     with opened as (store, size_of):
@@ -217,7 +220,9 @@ def run_backend(name: str, opened: Any, book: VectorBook, sizes: list[int], quer
     return results
 
 
-def recall_against_exact(exact: dict, approximate: dict, sizes: list[int]) -> None:
+def recall_against_exact(
+    exact: dict[int, dict[str, Any]], approximate: dict[int, dict[str, Any]], sizes: list[int]
+) -> None:
     for size in sizes:
         pairs = zip(exact[size]["found"], approximate[size]["found"], strict=True)
         shared = [len(set(a) & set(b)) / max(1, len(a)) for a, b in pairs]
@@ -229,76 +234,66 @@ def bench_resume_500_cycles() -> float | None:
     """Seconds to rebuild a 500-cycle session (history, summary, costs, counters) from its
     journal, as ``--resume`` does (target <= 0.5 s). The journal is written by the real
     :class:`Journal`, with 2 KB results, a request record per cycle and a summary every 10."""
+    from autogpt import events as ev
     from autogpt.journal.journal import Journal
     from autogpt.journal.resume import load_session
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         journal = Journal(data_dir / "sessions" / "20260101-000000-abcd")
-        journal.append(
-            "session_start",
-            profile={"ai_name": "a", "ai_role": "b", "ai_goals": ["c"], "api_budget": 0.0},
-            options={
-                "continuous": True,
-                "continuous_limit": 0,
-                "model_choice": "fast",
-                "workspace": "ws",
-                "budget": 0.0,
-                "tool_mode": False,
-            },
-            workspace="ws",
-            model="gpt-3.5-turbo",
+        journal.write(
+            ev.Started(
+                profile={"ai_name": "a", "ai_role": "b", "ai_goals": ["c"], "api_budget": 0.0},
+                options={
+                    "continuous": True,
+                    "continuous_limit": 0,
+                    "model_choice": "fast",
+                    "workspace": "ws",
+                    "budget": 0.0,
+                    "tool_mode": False,
+                },
+                workspace="ws",
+                model="gpt-3.5-turbo",
+            )
         )
         result = "ice cream market data, " * 90
+        thoughts = {"text": "t", "reasoning": "r", "plan": ["a"], "criticism": "c", "speak": "s"}
         for cycle in range(1, 501):
-            assistant = {
-                "role": "assistant",
-                "content": json.dumps(
-                    {
-                        "thoughts": {
-                            "text": f"step {cycle}",
-                            "reasoning": "r",
-                            "plan": "- a",
-                            "criticism": "c",
-                            "speak": "s",
-                        },
-                        "command": {"name": "read_file", "args": {"filename": f"f{cycle}.txt"}},
-                    }
+            journal.write(
+                ev.RequestAccounted(
+                    model="gpt-3.5-turbo",
+                    purpose="main",
+                    prompt_tokens=1500,
+                    completion_tokens=120,
+                    cost=0.001,
+                    latency=1.0,
                 ),
-            }
-            journal.append(
-                "request",
-                model="gpt-3.5-turbo",
-                purpose="main",
-                prompt_tokens=1500,
-                completion_tokens=120,
-                cost=0.001,
-                latency=1.0,
+                durable=False,
             )
-            journal.append(
-                "command_start",
-                cycle=cycle,
-                assistant=assistant,
-                command="read_file",
-                args={"filename": f"f{cycle}.txt"},
-                authorization="continuous",
+            args = {"filename": f"f{cycle}.txt"}
+            journal.write(
+                ev.ReplyParsed(
+                    cycle=cycle,
+                    thoughts={**thoughts, "text": f"step {cycle}"},
+                    command="read_file",
+                    args=args,
+                )
             )
-            journal.append(
-                "command_end",
-                cycle=cycle,
-                command="read_file",
-                args={"filename": f"f{cycle}.txt"},
-                ok=True,
-                error=None,
-                duration=0.01,
-                messages=[
-                    assistant,
-                    {"role": "user", "content": f"Command read_file returned: {result}"},
-                ],
+            journal.write(
+                ev.CommandStarted(cycle=cycle, command="read_file", authorization="continuous")
+            )
+            journal.write(
+                ev.CommandFinished(
+                    cycle=cycle,
+                    command="read_file",
+                    ok=True,
+                    result=f"Command read_file returned: {result}",
+                    duration=0.01,
+                )
             )
             if cycle % 10 == 0:
-                journal.append(
-                    "summary", summary=f"I read files 1 to {cycle}.", summarized_upto=cycle - 3
+                journal.write(
+                    ev.SummaryFolded(summary=f"I read files 1 to {cycle}.", upto=cycle - 3)
                 )
         journal.close()
         size = (journal.path.stat().st_size) / 1e6
@@ -330,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     folder = Path(tempfile.mkdtemp(prefix="memory-scale-"))
-    results: dict[str, dict] = {}
+    results: dict[str, dict[int, dict[str, Any]]] = {}
     try:
         for backend in args.backends:
             book = VectorBook(args.dims, data=args.data)

@@ -204,7 +204,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"model delay {args.delay:g} s per request; {args.steps} steps per task")
-    places = [("disk", None)]
+    places: list[tuple[str, str | None]] = [("disk", None)]
     if Path("/dev/shm").is_dir():
         places.insert(0, ("tmpfs (fsync free)", "/dev/shm"))
     header = ["tasks", "steps", "1st step ms", "own ms/step p50", "p95", "max", "cpu ms/step",

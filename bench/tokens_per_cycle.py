@@ -35,7 +35,10 @@ import statistics
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import tiktoken
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -187,7 +190,7 @@ def writing_run(cycles: int = 11) -> Scenario:
 
 
 # --- measuring --------------------------------------------------------------------------------
-_encoder: Any = None
+_encoder: tiktoken.Encoding | None = None
 
 
 def prefix_tokens(messages: list[dict[str, Any]]) -> list[int]:

@@ -52,14 +52,15 @@ def _loaded(code: str, names: list[str]) -> list[str]:
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    loaded: list[str] = json.loads(out.strip().splitlines()[-1])
+    return loaded
 
 
-def test_help_path_imports_nothing_heavy():
+def test_help_path_imports_nothing_heavy() -> None:
     assert _loaded("import autogpt.cli", NEVER_AT_HELP) == []
 
 
-def test_building_a_session_does_not_import_browser_docker_database_or_sdk():
+def test_building_a_session_does_not_import_browser_docker_database_or_sdk() -> None:
     code = (
         "import autogpt.session\n"
         "from autogpt.commands import load_command_modules\n"

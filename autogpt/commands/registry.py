@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
 
@@ -29,6 +29,7 @@ Availability = Callable[["CommandContext"], "str | None"]
 """``None`` when the command can run, else the reason it cannot ("Docker is not running")."""
 
 _SPEC_ATTR = "__command_spec__"
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])  # a command keeps its own signature
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,10 @@ class CommandSpec:
 
 def command(
     *, available: Availability | None = None, name: str | None = None
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+) -> Callable[[_Fn], _Fn]:
     """Declare a command. The function's name, docstring and signature are its whole definition."""
 
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def decorate(fn: _Fn) -> _Fn:
         setattr(fn, _SPEC_ATTR, build_spec(fn, available=available, name=name))
         return fn
 

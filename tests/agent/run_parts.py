@@ -51,7 +51,7 @@ def build(
 ) -> Parts:
     """A new session (``state`` None) or one resumed from a replayed state, in ``tmp_path``."""
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings' init-only argument
+        _env_file=None,
         openai_api_key="sk-test",
         openai_api_base=base_url,
         openai_max_retries=0,

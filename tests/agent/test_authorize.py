@@ -4,42 +4,42 @@ from autogpt.agent.authorize import Authorizer, parse_answer
 
 
 @pytest.mark.parametrize("answer", ["y", "Y", "  y  "])
-def test_y_runs_one_command(answer):
+def test_y_runs_one_command(answer: str) -> None:
     decision = parse_answer(answer)
     assert (decision.kind, decision.count) == ("run", 1)
 
 
 @pytest.mark.parametrize("answer", ["y -3", "y-3", "y - 3", "Y -3", "y  -  3"])
-def test_y_dash_n_runs_n_commands(answer):
+def test_y_dash_n_runs_n_commands(answer: str) -> None:
     decision = parse_answer(answer)
     assert (decision.kind, decision.count) == ("run", 3)
 
 
 @pytest.mark.parametrize("answer", ["", "   ", "y -0", "y -x", "y --3", "y -", "y -3x"])
-def test_invalid_answers_are_asked_again_with_a_reason(answer):
+def test_invalid_answers_are_asked_again_with_a_reason(answer: str) -> None:
     decision = parse_answer(answer)
     assert decision.kind == "invalid"
     assert "'y -N'" in decision.text
 
 
-def test_n_exits():
+def test_n_exits() -> None:
     assert parse_answer("n").kind == "exit"
     assert parse_answer("N").kind == "exit"
 
 
-def test_other_text_is_feedback_word_for_word():
+def test_other_text_is_feedback_word_for_word() -> None:
     decision = parse_answer("  请用中文写报告  ")
     assert decision.kind == "feedback"
     assert decision.text == "请用中文写报告"
 
 
-def test_custom_keys_are_honoured():
+def test_custom_keys_are_honoured() -> None:
     assert parse_answer("ok", authorise_key="ok", exit_key="quit").kind == "run"
     assert parse_answer("quit", authorise_key="ok", exit_key="quit").kind == "exit"
     assert parse_answer("y", authorise_key="ok", exit_key="quit").kind == "feedback"
 
 
-def test_authorizer_counts_down_then_asks_again():
+def test_authorizer_counts_down_then_asks_again() -> None:
     auth = Authorizer()
     assert auth.must_ask()
     auth.grant(3)
@@ -50,7 +50,7 @@ def test_authorizer_counts_down_then_asks_again():
     assert auth.must_ask()
 
 
-def test_continuous_never_asks():
+def test_continuous_never_asks() -> None:
     assert not Authorizer(continuous=True).must_ask()
 
 

@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Annotated
 
 import pytest
@@ -5,26 +6,32 @@ from pydantic import Field
 
 from autogpt.commands import load_command_modules
 from autogpt.commands.context import CommandContext
-from autogpt.commands.registry import Registry, build_spec, command
+from autogpt.commands.registry import CommandSpec, Registry, build_spec, command
 from autogpt.config.settings import Settings
 from autogpt.errors import CommandError
 from autogpt.workspace import Workspace
 
 
 @pytest.fixture
-def registry():
+def registry() -> Registry:
     return Registry.from_modules(load_command_modules())
 
 
 @pytest.fixture
-def ctx(tmp_path):
+def ctx(tmp_path: Path) -> CommandContext:
     ws = Workspace(tmp_path / "ws")
     ws.ensure()
     return CommandContext(workspace=ws, settings=Settings())
 
 
-def test_write_to_file_schema_is_derived_from_signature(registry):
-    assert registry.get("write_to_file").schema == {
+def _spec(registry: Registry, name: str) -> CommandSpec:
+    spec = registry.get(name)
+    assert spec is not None, f"no command {name!r}"
+    return spec
+
+
+def test_write_to_file_schema_is_derived_from_signature(registry: Registry) -> None:
+    assert _spec(registry, "write_to_file").schema == {
         "properties": {
             "filename": {"description": "path relative to the workspace", "type": "string"},
             "text": {"type": "string"},
@@ -34,8 +41,8 @@ def test_write_to_file_schema_is_derived_from_signature(registry):
     }
 
 
-def test_read_file_schema_has_optional_offset_and_limit(registry):
-    assert registry.get("read_file").schema == {
+def test_read_file_schema_has_optional_offset_and_limit(registry: Registry) -> None:
+    assert _spec(registry, "read_file").schema == {
         "properties": {
             "filename": {"description": "path relative to the workspace", "type": "string"},
             "offset": {
@@ -56,8 +63,8 @@ def test_read_file_schema_has_optional_offset_and_limit(registry):
     }
 
 
-def test_task_complete_schema(registry):
-    spec = registry.get("task_complete")
+def test_task_complete_schema(registry: Registry) -> None:
+    spec = _spec(registry, "task_complete")
     assert spec.schema == {
         "properties": {"reason": {"type": "string"}},
         "required": ["reason"],
@@ -68,12 +75,12 @@ def test_task_complete_schema(registry):
     )
 
 
-def test_schemas_carry_no_title_or_additional_properties_keys(registry):
+def test_schemas_carry_no_title_or_additional_properties_keys(registry: Registry) -> None:
     text = str([spec.tool() for spec in registry.all()])
     assert "'title'" not in text and "additionalProperties" not in text
 
 
-def test_duplicate_command_name_is_refused_at_start_up():
+def test_duplicate_command_name_is_refused_at_start_up() -> None:
     def f(ctx: CommandContext, a: str) -> str:
         """One."""
         return a
@@ -83,18 +90,20 @@ def test_duplicate_command_name_is_refused_at_start_up():
         Registry([spec, spec])
 
 
-def test_missing_argument_is_named(registry, ctx):
+def test_missing_argument_is_named(registry: Registry, ctx: CommandContext) -> None:
     result = registry.dispatch("write_to_file", {"filename": "a.txt"}, ctx)
     assert not result.ok
     assert result.text == "Error: write_to_file: missing argument 'text'"
 
 
-def test_extra_argument_is_named(registry, ctx):
+def test_extra_argument_is_named(registry: Registry, ctx: CommandContext) -> None:
     result = registry.dispatch("list_files", {"directory": ".", "recursive": True}, ctx)
     assert "unexpected argument 'recursive'" in result.text
 
 
-def test_wrong_type_is_named_and_lax_numbers_are_coerced(registry, ctx):
+def test_wrong_type_is_named_and_lax_numbers_are_coerced(
+    registry: Registry, ctx: CommandContext
+) -> None:
     ctx.workspace.write_text("a.txt", "hello world")
     bad = registry.dispatch("read_file", {"filename": "a.txt", "offset": "abc"}, ctx)
     assert "argument 'offset'" in bad.text and not bad.ok
@@ -102,13 +111,13 @@ def test_wrong_type_is_named_and_lax_numbers_are_coerced(registry, ctx):
     assert good.text == "world"
 
 
-def test_unknown_command_lists_close_matches(registry, ctx):
+def test_unknown_command_lists_close_matches(registry: Registry, ctx: CommandContext) -> None:
     result = registry.dispatch("write_file", {}, ctx)
     assert result.text.startswith("Error: Unknown command 'write_file'. Did you mean: ")
     assert "write_to_file" in result.text
 
 
-def test_command_error_becomes_text_and_bug_is_contained(ctx):
+def test_command_error_becomes_text_and_bug_is_contained(ctx: CommandContext) -> None:
     @command()
     def boom(ctx: CommandContext, x: Annotated[int, Field(ge=0)] = 0) -> str:
         """Fails."""
@@ -116,18 +125,18 @@ def test_command_error_becomes_text_and_bug_is_contained(ctx):
             raise CommandError("it broke on purpose")
         raise RuntimeError("unexpected")
 
-    reg = Registry([boom.__command_spec__])
+    reg = Registry([vars(boom)["__command_spec__"]])
     assert reg.dispatch("boom", {"x": 1}, ctx).text == "Error: it broke on purpose"
     assert "RuntimeError: unexpected" in reg.dispatch("boom", {}, ctx).text
 
 
-def test_unavailable_command_leaves_the_prompt_and_says_why(ctx):
+def test_unavailable_command_leaves_the_prompt_and_says_why(ctx: CommandContext) -> None:
     @command(available=lambda c: "Docker is not running")
     def needs_docker(ctx: CommandContext) -> str:
         """Needs Docker."""
         return "ran"
 
-    reg = Registry([needs_docker.__command_spec__])
+    reg = Registry([vars(needs_docker)["__command_spec__"]])
     assert reg.available(ctx) == []
     assert reg.dispatch("needs_docker", {}, ctx).text == (
         "Error: needs_docker is not available: Docker is not running"

@@ -16,7 +16,8 @@ import pytest
 from autogpt.commands import web
 from autogpt.commands.registry import Registry
 from tests.web.conftest import make_ctx, make_settings
-from tests.web.site import Site
+from tests.web.site import Handler, Site
+from tests.web.site import _Request as SiteRequest
 
 REGISTRY = Registry.from_modules([web])
 
@@ -46,8 +47,8 @@ def test_schemas_are_pinned() -> None:
     }
 
 
-def _results(count: int):  # type: ignore[no-untyped-def]
-    def answer(request) -> None:  # type: ignore[no-untyped-def]
+def _results(count: int) -> Handler:
+    def answer(request: SiteRequest) -> None:
         request.json(
             {
                 "results": [
@@ -171,7 +172,7 @@ def test_the_google_key_never_reaches_the_model_or_the_terminal(
     secret = "AIzaSy-not-a-real-key-123"
     sent: list[tuple[str | None, list[str] | None]] = []
 
-    def google(request) -> None:  # type: ignore[no-untyped-def]
+    def google(request: SiteRequest) -> None:
         sent.append((request.headers.get("X-Goog-Api-Key"), request.query.get("key")))
         request.json({"items": [{"link": "https://g.example/1", "title": "one"}]})
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import Any
+
+import pytest
 
 from autogpt.config.settings import Settings
 from autogpt.llm.client import OpenAIModelClient
@@ -19,10 +22,10 @@ from tests.web.site import Site
 NO_PROXY = "localhost,127.0.0.0/8,::1"
 
 
-def _settings(proxy: RecordingProxy, **values: object) -> Settings:
+def _settings(proxy: RecordingProxy, **values: Any) -> Settings:
     return Settings(
         _env_file=None,
-        http_proxy=proxy.url,  # type: ignore[call-arg]
+        http_proxy=proxy.url,
         https_proxy=proxy.url,
         no_proxy=NO_PROXY,
         allow_private_urls=True,
@@ -41,7 +44,9 @@ def _through_guard(guard: GuardProxy, url: str) -> bytes:
     return answer
 
 
-def test_cidr_no_proxy_sends_model_page_search_and_browser_traffic_direct(env) -> None:
+def test_cidr_no_proxy_sends_model_page_search_and_browser_traffic_direct(
+    env: pytest.MonkeyPatch,
+) -> None:
     """The public search service is mocked by the local site's SearXNG-style endpoint."""
     env.setenv("NO_PROXY", NO_PROXY)
     env.setenv("no_proxy", NO_PROXY)

@@ -45,7 +45,9 @@ NO_PROXY_TABLE = [
 
 
 @pytest.mark.parametrize(("no_proxy", "url", "direct"), NO_PROXY_TABLE)
-def test_no_proxy_entry_decides_whether_a_url_goes_direct(no_proxy, url, direct):
+def test_no_proxy_entry_decides_whether_a_url_goes_direct(
+    no_proxy: str, url: str, direct: bool
+) -> None:
     settings = Settings(
         _env_file=None,
         http_proxy="http://proxy.test:3128",
@@ -55,7 +57,7 @@ def test_no_proxy_entry_decides_whether_a_url_goes_direct(no_proxy, url, direct)
     assert (proxy_for(url, settings) is None) is direct
 
 
-def test_proxy_is_chosen_by_scheme_then_all_proxy():
+def test_proxy_is_chosen_by_scheme_then_all_proxy() -> None:
     settings = Settings(
         _env_file=None,
         http_proxy="http://h:1",
@@ -67,7 +69,7 @@ def test_proxy_is_chosen_by_scheme_then_all_proxy():
     assert proxy_for("http://127.0.0.9:5/", settings) is None
 
 
-def test_lower_case_no_proxy_from_the_environment_is_read(env):
+def test_lower_case_no_proxy_from_the_environment_is_read(env: pytest.MonkeyPatch) -> None:
     env.delenv("NO_PROXY")
     env.setenv("no_proxy", "10.0.0.0/8")
     settings = Settings(_env_file=None, http_proxy="http://h:1")

@@ -11,6 +11,8 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from autogpt.config.settings import load_settings
 from autogpt.llm.client import OpenAIModelClient
 from autogpt.llm.types import ChatRequest
@@ -31,7 +33,9 @@ class _Pages(LocalHandler):
         self.send_body(200, f"A page on the other side, at {self.path}.")
 
 
-def test_model_and_page_traffic_goes_through_a_proxy_on_another_host(env, tmp_path: Path) -> None:
+def test_model_and_page_traffic_goes_through_a_proxy_on_another_host(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """As users set it: HTTP_PROXY to the other host, NO_PROXY keeping loopback direct (a
     loopback URL sent to that proxy would reach the other host's loopback, not this one's)."""
     with OtherHost() as other, Site() as local_site:

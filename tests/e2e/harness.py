@@ -7,10 +7,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from tests.support.model_server import ModelServer
+
+if TYPE_CHECKING:
+    import pexpect
+
+    from tests.support.model_script import Reply
 
 PROFILE = {
     "ai_name": "市场规划经理",
@@ -20,7 +26,7 @@ PROFILE = {
 }
 
 
-def write_profile(folder: Path, profile: dict | None = None) -> Path:
+def write_profile(folder: Path, profile: dict[str, Any] | None = None) -> Path:
     path = folder / "ai_settings.yaml"
     path.write_text(yaml.safe_dump(profile or PROFILE, allow_unicode=True), encoding="utf-8")
     return path
@@ -65,7 +71,9 @@ def run_agent(
     )
 
 
-def spawn_agent(server: ModelServer, *flags: str, env: dict[str, str] | None = None):
+def spawn_agent(
+    server: ModelServer | None, *flags: str, env: dict[str, str] | None = None
+) -> pexpect.spawn[str]:
     import pexpect
 
     return pexpect.spawn(
@@ -78,7 +86,7 @@ def spawn_agent(server: ModelServer, *flags: str, env: dict[str, str] | None = N
     )
 
 
-def csv_steps():
+def csv_steps() -> list[Reply]:
     """The scripted CSV session: read, summarise, append, list, finish."""
     from tests.support.model_script import autogpt_reply
 

@@ -4,18 +4,20 @@ code is a result for the model, and the run goes on."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
 from tests.sandbox.conftest import path_without
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 from tests.support.system import need
 
 CRASH = "print('partial output')\nopen('made.txt', 'w').write('x')\n1/0\n"
 
 
 def test_without_docker_python_runs_in_the_local_sandbox_and_says_so(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     need(shutil.which("bwrap") is not None, "bubblewrap is not installed")
     write_profile(tmp_path)
     model_server.script(
@@ -47,7 +49,9 @@ def test_without_docker_python_runs_in_the_local_sandbox_and_says_so(
     assert "    | partial output" in done.stdout
 
 
-def test_execution_off_removes_the_commands_from_the_prompt(model_server, tmp_path, workspace):
+def test_execution_off_removes_the_commands_from_the_prompt(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -64,8 +68,8 @@ def test_execution_off_removes_the_commands_from_the_prompt(model_server, tmp_pa
 
 
 def test_without_bubblewrap_or_docker_code_is_refused_and_the_run_goes_on(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     """bubblewrap hidden from PATH, Docker unreachable: no weaker sandbox is used instead."""
     write_profile(tmp_path)
     model_server.script(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.e2e.harness import agent_env, csv_steps, run_agent, write_profile
 from tests.support.model_script import autogpt_reply, reply
+from tests.support.model_server import ModelServer
 
 CSV = "city,sales\n北京,120\nShanghai,95\n"
 
 
-def test_csv_session_finishes_in_continuous_mode(model_server, tmp_path, workspace):
+def test_csv_session_finishes_in_continuous_mode(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     (workspace / "data.csv").write_text(CSV, encoding="utf-8")
     write_profile(tmp_path)
     model_server.script(csv_steps())
@@ -28,7 +33,9 @@ def test_csv_session_finishes_in_continuous_mode(model_server, tmp_path, workspa
     assert "Traceback" not in done.stderr
 
 
-def test_continuous_limit_stops_with_status_3(model_server, tmp_path, workspace):
+def test_continuous_limit_stops_with_status_3(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -41,7 +48,9 @@ def test_continuous_limit_stops_with_status_3(model_server, tmp_path, workspace)
     assert "Continuous limit of 2 reached" in done.stdout
 
 
-def test_path_escapes_are_refused_reported_and_the_run_goes_on(model_server, tmp_path, workspace):
+def test_path_escapes_are_refused_reported_and_the_run_goes_on(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     (tmp_path / "secret.txt").write_text("top secret", encoding="utf-8")
     (workspace / "link").symlink_to(tmp_path)
@@ -62,7 +71,9 @@ def test_path_escapes_are_refused_reported_and_the_run_goes_on(model_server, tmp
         assert "top secret" not in result
 
 
-def test_invented_command_is_reported_with_close_matches(model_server, tmp_path, workspace):
+def test_invented_command_is_reported_with_close_matches(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -80,7 +91,9 @@ def test_invented_command_is_reported_with_close_matches(model_server, tmp_path,
     assert "Available commands:" in unknown
 
 
-def test_unusable_reply_gets_one_corrective_request_not_a_rerun(model_server, tmp_path, workspace):
+def test_unusable_reply_gets_one_corrective_request_not_a_rerun(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -98,7 +111,7 @@ def test_unusable_reply_gets_one_corrective_request_not_a_rerun(model_server, tm
     assert "no JSON object" in correction.messages[-1]["content"]
 
 
-def test_missing_api_key_without_terminal_exits_2_saying_where(tmp_path):
+def test_missing_api_key_without_terminal_exits_2_saying_where(tmp_path: Path) -> None:
     write_profile(tmp_path)
     env = agent_env(None)
     env.pop("OPENAI_API_KEY", None)
@@ -107,7 +120,7 @@ def test_missing_api_key_without_terminal_exits_2_saying_where(tmp_path):
     assert "OPENAI_API_KEY" in done.stdout and ".env" in done.stdout
 
 
-def test_bad_setting_exits_2_without_traceback(tmp_path, model_server):
+def test_bad_setting_exits_2_without_traceback(tmp_path: Path, model_server: ModelServer) -> None:
     write_profile(tmp_path)
     (tmp_path / ".env").write_text("FAST_TOKEN_LIMIT=lots\n", encoding="utf-8")
     done = run_agent(model_server, "-c", "-l", "1", "-y")
@@ -116,19 +129,23 @@ def test_bad_setting_exits_2_without_traceback(tmp_path, model_server):
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def test_bad_flag_is_a_usage_error(tmp_path):
+def test_bad_flag_is_a_usage_error(tmp_path: Path) -> None:
     done = run_agent(None, "--continuous-limit", "zero")
     assert done.returncode == 2
     assert "usage:" in done.stderr
 
 
-def test_no_terminal_and_no_settings_exits_2_with_the_reason(tmp_path, model_server):
+def test_no_terminal_and_no_settings_exits_2_with_the_reason(
+    tmp_path: Path, model_server: ModelServer
+) -> None:
     done = run_agent(model_server, "-c", "-l", "1")
     assert done.returncode == 2
     assert "No AI settings" in done.stdout
 
 
-def test_broken_settings_file_is_never_overwritten_silently(tmp_path, model_server):
+def test_broken_settings_file_is_never_overwritten_silently(
+    tmp_path: Path, model_server: ModelServer
+) -> None:
     (tmp_path / "ai_settings.yaml").write_text("ai_name: [broken\n", encoding="utf-8")
     done = run_agent(model_server, "-c", "-l", "1", "-y")
     assert done.returncode == 2

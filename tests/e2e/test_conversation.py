@@ -4,23 +4,28 @@ running summary, stuck detection, budget, transient failures, proxies from .env.
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
 from tests.e2e.scripted import Router, is_summary
 from tests.support.model_script import autogpt_reply, drop, reply, tool_call_reply
+from tests.support.model_server import ModelServer
 from tests.support.openai_errors import context_length_exceeded, invalid_api_key, server_error
 from tests.support.proxy_server import RecordingProxy
 from tests.support.socks_server import RecordingSocksProxy
 
 
-def _journal(tmp_path):
+def _journal(tmp_path: Path) -> list[dict[str, Any]]:
     (path,) = (tmp_path / ".autogpt" / "sessions").glob("*/journal.jsonl")
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_tool_call_mode_runs_commands_and_sends_results_as_tool_messages(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -35,6 +40,7 @@ def test_tool_call_mode_runs_commands_and_sends_results_as_tool_messages(
     assert done.returncode == 0, done.stdout
     first, second, third = model_server.requests
     assert first.body["tool_choice"] == "required"
+    assert first.tools is not None
     assert {t["function"]["name"] for t in first.tools} >= {"write_to_file", "task_complete"}
     assert second.messages[-2]["role"] == "tool"
     assert second.messages[-2]["content"].startswith("Command write_to_file returned")
@@ -42,8 +48,8 @@ def test_tool_call_mode_runs_commands_and_sends_results_as_tool_messages(
 
 
 def test_auto_mode_falls_back_to_json_when_the_endpoint_refuses_tools(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     server = model_server_factory(tools_supported=False)
     write_profile(tmp_path)
     server.script(
@@ -68,8 +74,8 @@ def test_auto_mode_falls_back_to_json_when_the_endpoint_refuses_tools(
 
 
 def test_auto_mode_keeps_json_when_tool_schemas_would_crowd_a_4k_window(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     done = run_agent(
@@ -80,7 +86,9 @@ def test_auto_mode_keeps_json_when_tool_schemas_would_crowd_a_4k_window(
     assert "JSON replies" in done.stdout
 
 
-def _read_parts(model_server_factory, tmp_path, workspace, parts: int):
+def _read_parts(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path, parts: int
+) -> tuple[Router, ModelServer, subprocess.CompletedProcess[str]]:
     """A continuous run reading ``parts`` 2 KB files against a 4097-token window, then done."""
     for i in range(parts):
         (workspace / f"part{i}.txt").write_text(
@@ -104,8 +112,8 @@ def _read_parts(model_server_factory, tmp_path, workspace, parts: int):
 
 
 def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     router, server, done = _read_parts(model_server_factory, tmp_path, workspace, 12)
     assert done.returncode == 0, done.stdout
     assert router.main_left == 0
@@ -122,8 +130,8 @@ def test_twelve_cycles_of_2kb_results_never_overflow_a_4097_window(
 
 
 def test_a_long_run_folds_the_oldest_turns_into_a_summary_only_when_needed(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     router, server, done = _read_parts(model_server_factory, tmp_path, workspace, 30)
     assert done.returncode == 0, done.stdout
     assert router.main_left == 0 and server.overflows == 0
@@ -139,8 +147,8 @@ def test_a_long_run_folds_the_oldest_turns_into_a_summary_only_when_needed(
 
 
 def test_each_request_extends_the_previous_one_and_repeats_only_the_newest_plan(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -168,8 +176,8 @@ def test_each_request_extends_the_previous_one_and_repeats_only_the_newest_plan(
 
 
 def test_repeated_command_is_warned_in_the_next_prompt_then_stopped(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("list_files", {"directory": "."})] * 5)
     done = run_agent(model_server, "-c", "-l", "10", "-y")
@@ -180,8 +188,8 @@ def test_repeated_command_is_warned_in_the_next_prompt_then_stopped(
 
 
 def test_budget_stops_before_the_request_that_would_exceed_it(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     router = Router(
         [autogpt_reply("write_to_file", {"filename": f"f{i}.txt", "text": "x"}) for i in range(8)]
     )
@@ -204,7 +212,9 @@ def test_budget_stops_before_the_request_that_would_exceed_it(
     assert 1 <= len(server.requests) < 8
 
 
-def test_transient_failures_do_not_end_the_run(model_server, tmp_path, workspace):
+def test_transient_failures_do_not_end_the_run(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [server_error(503), drop(), autogpt_reply("task_complete", {"reason": "done"})]
@@ -214,7 +224,9 @@ def test_transient_failures_do_not_end_the_run(model_server, tmp_path, workspace
     assert "retry 1/6" in done.stdout and "retry 2/6" in done.stdout
 
 
-def test_bad_key_exits_2_with_one_line_and_no_traceback(model_server, tmp_path, workspace):
+def test_bad_key_exits_2_with_one_line_and_no_traceback(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([invalid_api_key()])
     done = run_agent(model_server, "-c", "-l", "3", "-y")
@@ -222,7 +234,9 @@ def test_bad_key_exits_2_with_one_line_and_no_traceback(model_server, tmp_path, 
     assert "OPENAI_API_KEY" in done.stdout and "Traceback" not in done.stdout + done.stderr
 
 
-def _run_behind_proxy(model_server, tmp_path, dotenv_line: str):
+def _run_behind_proxy(
+    model_server: ModelServer, tmp_path: Path, dotenv_line: str
+) -> subprocess.CompletedProcess[str]:
     """A one-cycle run whose model endpoint is a name only the proxy (set in .env) resolves."""
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
@@ -233,7 +247,9 @@ def _run_behind_proxy(model_server, tmp_path, dotenv_line: str):
     return run_agent(model_server, "-c", "-l", "3", "-y", env=env)
 
 
-def test_proxy_from_dotenv_reaches_the_model_client(model_server, tmp_path, workspace):
+def test_proxy_from_dotenv_reaches_the_model_client(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     with RecordingProxy(resolve={"model.test": "127.0.0.1"}) as proxy:
         done = _run_behind_proxy(model_server, tmp_path, f"HTTP_PROXY={proxy.url}")
     assert done.returncode == 0, done.stdout
@@ -241,8 +257,8 @@ def test_proxy_from_dotenv_reaches_the_model_client(model_server, tmp_path, work
 
 
 def test_a_socks5_proxy_with_a_password_from_dotenv_reaches_the_model_client(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     with RecordingSocksProxy(
         resolve={"model.test": "127.0.0.1"}, credentials=("agent", "s3cret")
     ) as proxy:
@@ -255,8 +271,8 @@ def test_a_socks5_proxy_with_a_password_from_dotenv_reaches_the_model_client(
 
 
 def test_debug_prints_request_details_and_logs_bodies_without_the_key(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     done = run_agent(
@@ -276,7 +292,9 @@ def test_debug_prints_request_details_and_logs_bodies_without_the_key(
         assert "sk-secret-123456" not in log.read_text(encoding="utf-8")
 
 
-def test_a_local_model_with_a_2048_window_works(model_server_factory, tmp_path, workspace):
+def test_a_local_model_with_a_2048_window_works(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     for i in range(4):
         (workspace / f"n{i}.txt").write_text("note " * 300, encoding="utf-8")
     router = Router(
@@ -303,7 +321,9 @@ def test_a_local_model_with_a_2048_window_works(model_server_factory, tmp_path, 
     assert all(r.tools is None for r in server.requests)
 
 
-def test_a_write_cut_off_at_the_length_limit_is_not_run(model_server, tmp_path, workspace):
+def test_a_write_cut_off_at_the_length_limit_is_not_run(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     cut = autogpt_reply("write_to_file", {"filename": "r.md", "text": "half a rep"})
     model_server.script(
@@ -320,8 +340,8 @@ def test_a_write_cut_off_at_the_length_limit_is_not_run(model_server, tmp_path, 
 
 
 def test_a_context_overflow_shrinks_retries_once_and_is_logged_as_a_bug(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [context_length_exceeded(), autogpt_reply("task_complete", {"reason": "done"})]

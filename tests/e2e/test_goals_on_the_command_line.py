@@ -12,10 +12,11 @@ from autogpt import cli
 from autogpt.config import ai_profile
 from tests.e2e.harness import run_agent
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 
 
 def test_goals_on_the_command_line_run_without_a_settings_file(
-    model_server, tmp_path: Path, workspace: Path
+    model_server: ModelServer, tmp_path: Path, workspace: Path
 ) -> None:
     model_server.script(
         [

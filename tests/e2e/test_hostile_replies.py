@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
-from tests.support.model_script import autogpt_reply, reply, tool_call_reply
+from tests.support.model_script import Reply, autogpt_reply, reply, tool_call_reply
+from tests.support.model_server import ModelServer
 
 WINDOW = 4097
 DEEP = "[" * 20_000 + "]" * 20_000
@@ -52,17 +55,17 @@ HOSTILE = {
 }
 
 
-def _env(server, case: str) -> dict[str, str]:
+def _env(server: ModelServer, case: str) -> dict[str, str]:
     return agent_env(server, OPENAI_FUNCTIONS="true" if case == "tool-call-flood" else "false")
 
 
-def _done_step(case: str):
+def _done_step(case: str) -> Reply:
     if case == "tool-call-flood":
         return tool_call_reply("task_complete", {"reason": "done"})
     return autogpt_reply("task_complete", {"reason": "done"})
 
 
-def run_agent_via(server, wrapper: str) -> subprocess.CompletedProcess[str]:
+def run_agent_via(server: ModelServer, wrapper: str) -> subprocess.CompletedProcess[str]:
     """``python -m autogpt -c -l 5 -y`` started by ``python -c wrapper`` (to measure it)."""
     return subprocess.run(
         [sys.executable, "-c", wrapper, sys.executable, "-m", "autogpt", "-c", "-l", "5", "-y"],
@@ -75,7 +78,7 @@ def run_agent_via(server, wrapper: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _assert_every_request_fits(server) -> None:
+def _assert_every_request_fits(server: ModelServer) -> None:
     for request in server.requests:
         assert request.answered_by != "context_length_exceeded"
         assert request.prompt_tokens + request.body["max_tokens"] <= WINDOW
@@ -83,8 +86,8 @@ def _assert_every_request_fits(server) -> None:
 
 @pytest.mark.parametrize("case", list(HOSTILE))
 def test_hostile_reply_is_unusable_and_the_run_goes_on(
-    model_server_factory, tmp_path, workspace, case
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path, case: str
+) -> None:
     write_profile(tmp_path)
     hostile, said = HOSTILE[case]
     server = model_server_factory(
@@ -100,7 +103,9 @@ def test_hostile_reply_is_unusable_and_the_run_goes_on(
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_session_with_a_hostile_reply_resumes(model_server_factory, tmp_path, workspace, case):
+def test_session_with_a_hostile_reply_resumes(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path, case: str
+) -> None:
     write_profile(tmp_path)
     hostile, _ = HOSTILE[case]
     first = model_server_factory(hostile, hostile, hostile, context_window=WINDOW)
@@ -115,7 +120,9 @@ def test_session_with_a_hostile_reply_resumes(model_server_factory, tmp_path, wo
 BIG_WRITE_CHARS = 20 * 1024 * 1024
 
 
-def test_huge_write_is_refused_and_stored_nowhere(model_server_factory, tmp_path, workspace):
+def test_huge_write_is_refused_and_stored_nowhere(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     """A 20 MB ``write_to_file`` (far beyond any reply a model may send) is an unusable reply:
     the file is not written, the journal stays small (it held the text twice: 42 MB), and the
     agent's peak memory is what the HTTP client needs to receive the reply."""

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 
 import pexpect
 
 from tests.e2e.harness import csv_steps, spawn_agent, write_profile
 from tests.support.model_script import autogpt_reply, delay
+from tests.support.model_server import ModelServer
 
 
-def _answer(child, text: str) -> None:
+def _answer(child: pexpect.spawn[str], text: str) -> None:
     child.expect("Input:")
     child.sendline(text)
 
 
-def _finish(child) -> int:
+def _finish(child: pexpect.spawn[str]) -> int | None:
     child.expect(pexpect.EOF)
     child.close()
     return child.exitstatus
 
 
-def test_y_runs_each_command_and_the_session_finishes(model_server, tmp_path, workspace):
+def test_y_runs_each_command_and_the_session_finishes(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     (workspace / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     write_profile(tmp_path)
     model_server.script(csv_steps())
@@ -32,7 +36,9 @@ def test_y_runs_each_command_and_the_session_finishes(model_server, tmp_path, wo
     assert (workspace / "summary.txt").exists()
 
 
-def test_y_dash_3_runs_three_commands_then_asks_again(model_server, tmp_path, workspace):
+def test_y_dash_3_runs_three_commands_then_asks_again(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     (workspace / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     write_profile(tmp_path)
     model_server.script(csv_steps())
@@ -49,7 +55,9 @@ def test_y_dash_3_runs_three_commands_then_asks_again(model_server, tmp_path, wo
     assert (workspace / "summary.txt").read_text(encoding="utf-8").endswith("second.\n")
 
 
-def test_feedback_goes_to_the_model_and_no_command_runs(model_server, tmp_path, workspace):
+def test_feedback_goes_to_the_model_and_no_command_runs(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -68,7 +76,9 @@ def test_feedback_goes_to_the_model_and_no_command_runs(model_server, tmp_path, 
     assert model_server.requests[1].messages[-1]["content"].startswith("Human feedback: 请用中文写")
 
 
-def test_invalid_answers_are_explained_and_asked_again(model_server, tmp_path, workspace):
+def test_invalid_answers_are_explained_and_asked_again(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     child = spawn_agent(model_server, "-y")
@@ -79,7 +89,9 @@ def test_invalid_answers_are_explained_and_asked_again(model_server, tmp_path, w
     assert _finish(child) == 0
 
 
-def test_n_saves_and_exits_with_status_0(model_server, tmp_path, workspace):
+def test_n_saves_and_exits_with_status_0(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"})])
     child = spawn_agent(model_server, "-y")
@@ -89,7 +101,9 @@ def test_n_saves_and_exits_with_status_0(model_server, tmp_path, workspace):
     assert list((tmp_path / ".autogpt" / "sessions").glob("*/report.md"))
 
 
-def test_ctrl_d_saves_and_exits_with_status_3(model_server, tmp_path, workspace):
+def test_ctrl_d_saves_and_exits_with_status_3(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"})])
     child = spawn_agent(model_server, "-y")
@@ -99,7 +113,9 @@ def test_ctrl_d_saves_and_exits_with_status_3(model_server, tmp_path, workspace)
     assert _finish(child) == 3
 
 
-def test_ctrl_c_while_waiting_for_the_model_stops_cleanly(model_server, tmp_path, workspace):
+def test_ctrl_c_while_waiting_for_the_model_stops_cleanly(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([delay(30, then=autogpt_reply("task_complete", {"reason": "late"}))])
     child = spawn_agent(model_server, "-y")
@@ -116,7 +132,9 @@ def test_ctrl_c_while_waiting_for_the_model_stops_cleanly(model_server, tmp_path
     assert "Traceback" not in output
 
 
-def test_settings_file_reuse_is_asked_without_skip_reprompt(model_server, tmp_path, workspace):
+def test_settings_file_reuse_is_asked_without_skip_reprompt(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     child = spawn_agent(model_server)
@@ -126,7 +144,9 @@ def test_settings_file_reuse_is_asked_without_skip_reprompt(model_server, tmp_pa
     assert _finish(child) == 0
 
 
-def test_interactive_setup_saves_chinese_goals(model_server, tmp_path, workspace):
+def test_interactive_setup_saves_chinese_goals(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     child = spawn_agent(model_server)
     child.expect("AI Name:")

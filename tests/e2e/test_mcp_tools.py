@@ -214,6 +214,7 @@ def test_children_of_a_killed_agent_are_ended_at_the_next_start(
     first = model_server_factory(autogpt_reply("mcp__a__echo", {"text": "x"}))
     child = spawn_agent(first, "-y")
     child.expect("Input:")
+    assert child.pid is not None
     os.kill(child.pid, signal.SIGKILL)
     child.expect(pexpect.EOF)
     child.close()

@@ -4,14 +4,19 @@ within the token budget; embeddings come from the local test server."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 
 FACT = "Beijing ice cream sales in July were 120 thousand cones, the highest of any city."
 
 
-def test_a_result_from_an_earlier_run_is_recalled_later(model_server_factory, tmp_path, workspace):
+def test_a_result_from_an_earlier_run_is_recalled_later(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     (workspace / "sales.txt").write_text(FACT, encoding="utf-8")
     (workspace / "question.txt").write_text(
@@ -50,7 +55,9 @@ def test_a_result_from_an_earlier_run_is_recalled_later(model_server_factory, tm
         assert request.prompt_tokens + request.body["max_tokens"] <= 4000
 
 
-def test_a_failing_memory_backend_warns_once_and_the_run_goes_on(model_server, tmp_path, workspace):
+def test_a_failing_memory_backend_warns_once_and_the_run_goes_on(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -68,7 +75,9 @@ def test_a_failing_memory_backend_warns_once_and_the_run_goes_on(model_server, t
     assert done.stdout.count("cannot reach PostgreSQL") == 1
 
 
-def test_an_embedding_model_of_unknown_price_is_said_once(model_server, tmp_path, workspace):
+def test_an_embedding_model_of_unknown_price_is_said_once(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     """A local embedding model (Ollama's nomic-embed-text): the run goes on, counting it $0."""
     write_profile(tmp_path)
     model_server.script(
@@ -93,7 +102,9 @@ def test_an_embedding_model_of_unknown_price_is_said_once(model_server, tmp_path
     assert len(warned) == 1
 
 
-def test_the_cost_line_counts_memory_requests_apart(model_server, tmp_path, workspace):
+def test_the_cost_line_counts_memory_requests_apart(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     """ "2 requests" means two replies of the model; embeddings are shown beside them."""
     write_profile(tmp_path)
     model_server.script(

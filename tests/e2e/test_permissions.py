@@ -20,7 +20,7 @@ def _rules(folder: Path, text: str = RULES, name: str = "permissions.yaml") -> P
     return path
 
 
-def _answer(child: pexpect.spawn, text: str, *, after: str = "") -> None:
+def _answer(child: pexpect.spawn[str], text: str, *, after: str = "") -> None:
     """Waits for ``after`` (exact text) to be shown, then answers the next ``Input:``."""
     if after:
         child.expect_exact(after)
@@ -28,7 +28,7 @@ def _answer(child: pexpect.spawn, text: str, *, after: str = "") -> None:
     child.sendline(text)
 
 
-def _finish(child: pexpect.spawn) -> int:
+def _finish(child: pexpect.spawn[str]) -> int:
     child.expect(pexpect.EOF)
     child.close()
     return int(child.exitstatus or 0)

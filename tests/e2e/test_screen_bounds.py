@@ -7,12 +7,13 @@ from pathlib import Path
 
 from tests.e2e.harness import run_agent, write_profile
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 
 LONG = "很长的想法" * 4_000  # 20,000 characters: under the reply cap, so the reply is used
 
 
 def test_long_thoughts_and_plans_are_shown_shortened(
-    model_server, tmp_path: Path, workspace: Path
+    model_server: ModelServer, tmp_path: Path, workspace: Path
 ) -> None:
     write_profile(tmp_path)
     plan = "\n".join(f"- step {n}" for n in range(500))

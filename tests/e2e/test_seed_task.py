@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
 from tests.support.model_script import autogpt_reply, reply
+from tests.support.model_server import ModelServer
 from tests.support.proxy_server import RecordingProxy
 from tests.support.system import need
 from tests.web.site import JS_TEXT, Site
@@ -26,7 +28,9 @@ REPORT = (
 )
 
 
-def test_search_browse_write_chinese_report_and_finish(model_server, tmp_path, workspace):
+def test_search_browse_write_chinese_report_and_finish(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     need(shutil.which("chromedriver") is not None, "chromium-driver is not installed")
     with Site() as site:
         site.page(
@@ -88,8 +92,8 @@ def test_search_browse_write_chinese_report_and_finish(model_server, tmp_path, w
 
 
 def test_the_seed_task_reads_a_javascript_page_behind_a_proxy_on_another_host(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     """HTTP_PROXY (with a password) is a recording proxy that stands for one on another machine:
     its "localhost" is not ours (it resolves to an unreachable address there), so Selenium's
     requests to chromedriver would never arrive if they went through it. The page needs

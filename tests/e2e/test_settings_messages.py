@@ -3,15 +3,21 @@ line, no traceback) that say what to use instead."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 from tests.e2e.harness import PROFILE, agent_env, run_agent, write_profile
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 
 
-def _output(done) -> str:
+def _output(done: subprocess.CompletedProcess[str]) -> str:
     return done.stdout + done.stderr
 
 
-def test_a_sixth_goal_is_warned_about_and_the_run_goes_on(model_server, tmp_path, workspace):
+def test_a_sixth_goal_is_warned_about_and_the_run_goes_on(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path, {**PROFILE, "ai_goals": [f"goal {i}" for i in range(1, 7)]})
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     done = run_agent(model_server, "-c", "-l", "2", "-y")
@@ -20,7 +26,9 @@ def test_a_sixth_goal_is_warned_about_and_the_run_goes_on(model_server, tmp_path
     assert "goal 6" not in model_server.requests[0].messages[0]["content"]
 
 
-def test_an_empty_role_shows_the_default_it_uses(model_server, tmp_path, workspace):
+def test_an_empty_role_shows_the_default_it_uses(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path, {**PROFILE, "ai_role": ""})
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     done = run_agent(model_server, "-c", "-l", "2", "-y")
@@ -28,7 +36,9 @@ def test_an_empty_role_shows_the_default_it_uses(model_server, tmp_path, workspa
     assert "ai_role is empty; using the default role 'an AI designed to" in done.stdout
 
 
-def test_a_profile_without_goals_names_ai_goals(model_server, tmp_path, workspace):
+def test_a_profile_without_goals_names_ai_goals(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path, {"ai_name": "Writer", "ai_role": "writes", "goals": ["write"]})
     done = run_agent(model_server, "-c", "-l", "2", "-y")
     assert done.returncode == 2
@@ -37,7 +47,9 @@ def test_a_profile_without_goals_names_ai_goals(model_server, tmp_path, workspac
     assert "Traceback" not in _output(done)
 
 
-def test_a_workspace_that_is_a_file_is_a_usage_error(model_server, tmp_path, workspace):
+def test_a_workspace_that_is_a_file_is_a_usage_error(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     (tmp_path / "notes.txt").write_text("not a folder", encoding="utf-8")
     done = run_agent(model_server, "-c", "-l", "2", "-y", "-w", "notes.txt")
@@ -47,7 +59,9 @@ def test_a_workspace_that_is_a_file_is_a_usage_error(model_server, tmp_path, wor
     assert "Internal error" not in line and not done.stderr.strip()
 
 
-def test_an_old_memory_backend_names_the_ones_to_use(model_server, tmp_path, workspace):
+def test_an_old_memory_backend_names_the_ones_to_use(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     done = run_agent(
         model_server, "-c", "-l", "2", "-y", env=agent_env(model_server, MEMORY_BACKEND="redis")
@@ -59,7 +73,9 @@ def test_an_old_memory_backend_names_the_ones_to_use(model_server, tmp_path, wor
     assert "MEMORY_BACKEND=postgres" in line
 
 
-def test_old_names_in_dotenv_are_explained_and_the_run_goes_on(model_server, tmp_path, workspace):
+def test_old_names_in_dotenv_are_explained_and_the_run_goes_on(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     (tmp_path / ".env").write_text(
         "IMAGE_PROVIDER=dalle\nHUGGINGFACE_API_TOKEN=hf_x\n"
@@ -74,8 +90,8 @@ def test_old_names_in_dotenv_are_explained_and_the_run_goes_on(model_server, tmp
 
 
 def test_a_budget_with_a_model_of_unknown_price_is_refused_with_the_fix(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     done = run_agent(
         model_server,
@@ -97,8 +113,8 @@ def test_a_budget_with_a_model_of_unknown_price_is_refused_with_the_fix(
 
 
 def test_a_budget_uses_the_price_from_settings_for_an_unknown_model(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     # About 800 tokens a request at 3 cents per 1k input: the second would pass $0.05.
     model_server.script([autogpt_reply("write_to_file", {"filename": "f.txt", "text": "x"})])
@@ -123,7 +139,9 @@ def test_a_budget_uses_the_price_from_settings_for_an_unknown_model(
     assert len(model_server.requests) == 1
 
 
-def test_an_unknown_model_gets_one_warning_about_its_price(model_server, tmp_path, workspace):
+def test_an_unknown_model_gets_one_warning_about_its_price(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [

@@ -3,6 +3,7 @@ never ``Internal error`` and never a traceback on the terminal."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from tests.e2e.harness import agent_env, run_agent, write_profile
 
 
-def _assert_one_clear_line(done, *words: str) -> None:  # type: ignore[no-untyped-def]
+def _assert_one_clear_line(done: subprocess.CompletedProcess[str], *words: str) -> None:
     shown = done.stdout + done.stderr
     assert done.returncode == 2, shown
     assert "Traceback" not in shown

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 from tests.e2e.harness import run_agent, write_profile
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 
 
-def test_fifo_in_the_workspace_is_refused_and_the_run_finishes(model_server, tmp_path, workspace):
+def test_fifo_in_the_workspace_is_refused_and_the_run_finishes(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     os.mkfifo(workspace / "pipe")
     model_server.script(

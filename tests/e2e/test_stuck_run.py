@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from tests.e2e.harness import run_agent, write_profile
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 
 NUDGE = "You seem to be stuck"
 
 
 def test_alternating_failing_commands_stop_the_run_as_stuck_after_the_nudge(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     """Two commands in turn, each failing, with new arguments every time (as a model does when
     it tries again): no exact repeat, yet nothing works. The run stops at cycle 8 of 20."""
     write_profile(tmp_path)
@@ -29,8 +33,8 @@ def test_alternating_failing_commands_stop_the_run_as_stuck_after_the_nudge(
 
 
 def test_resuming_a_stuck_session_gives_the_model_a_fresh_start(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     """The user chose to go on: one more failure after the resume is not the end of it."""
     write_profile(tmp_path)
     steps = []

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -13,7 +15,8 @@ import yaml
 
 from tests.e2e.harness import agent_env, spawn_agent, write_profile
 from tests.e2e.scripted import Router, is_summary
-from tests.support.model_script import autogpt_reply, delay
+from tests.support.model_script import RequestRecord, Step, autogpt_reply, delay
+from tests.support.model_server import ModelServer
 from tests.support.system import need
 
 LEFT, UP, BACKSPACE = "\x1b[D", "\x1b[A", "\x7f"
@@ -25,15 +28,15 @@ def _shown(text: str | None) -> str:
     return ESCAPES.sub("", text or "").replace("\r", "\n")
 
 
-def _finish(child) -> int:
+def _finish(child: pexpect.spawn[str]) -> int | None:
     child.expect(pexpect.EOF)
     child.close()
     return child.exitstatus
 
 
 def test_setup_prompts_edit_chinese_with_backspace_and_arrows_and_recall_history(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     child = spawn_agent(model_server)
     child.expect("AI Name:")
@@ -64,8 +67,13 @@ def test_setup_prompts_edit_chinese_with_backspace_and_arrows_and_recall_history
     ids=["plain-y-shows-the-authorised-line", "feedback-is-acknowledged"],
 )
 def test_an_answer_is_acknowledged_on_screen(
-    model_server, tmp_path, workspace, answer, acknowledged, shown_instead
-):
+    model_server: ModelServer,
+    tmp_path: Path,
+    workspace: Path,
+    answer: str,
+    acknowledged: str,
+    shown_instead: str,
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [
@@ -83,7 +91,9 @@ def test_an_answer_is_acknowledged_on_screen(
     assert _finish(child) == 0
 
 
-def test_ctrl_d_at_a_prompt_ends_on_a_new_line(model_server, tmp_path, workspace):
+def test_ctrl_d_at_a_prompt_ends_on_a_new_line(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"})])
     child = spawn_agent(model_server, "-y")
@@ -94,7 +104,9 @@ def test_ctrl_d_at_a_prompt_ends_on_a_new_line(model_server, tmp_path, workspace
     assert _finish(child) == 3
 
 
-def test_a_slow_command_shows_a_spinner_with_elapsed_seconds(model_server, tmp_path, workspace):
+def test_a_slow_command_shows_a_spinner_with_elapsed_seconds(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     need(shutil.which("bwrap") is not None, "bubblewrap is not installed")
     write_profile(tmp_path)
     model_server.script(
@@ -123,7 +135,9 @@ def test_a_slow_command_shows_a_spinner_with_elapsed_seconds(model_server, tmp_p
     assert _finish(child) == 0
 
 
-def test_a_slow_model_reply_shows_a_spinner_with_elapsed_seconds(model_server, tmp_path, workspace):
+def test_a_slow_model_reply_shows_a_spinner_with_elapsed_seconds(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([delay(3, then=autogpt_reply("task_complete", {"reason": "done"}))])
     child = spawn_agent(model_server, "-y", env=agent_env(model_server, TERM="xterm"))
@@ -133,15 +147,15 @@ def test_a_slow_model_reply_shows_a_spinner_with_elapsed_seconds(model_server, t
     assert _finish(child) == 0
 
 
-def _keyless_env(server, **extra: str) -> dict[str, str]:
+def _keyless_env(server: ModelServer | None, **extra: str) -> dict[str, str]:
     env = agent_env(server, **extra)
     env.pop("OPENAI_API_KEY", None)
     return env
 
 
 def test_the_key_prompt_hides_the_key_asks_again_after_a_401_and_saves_a_working_key(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     server = model_server_factory(api_key="sk-right-4f2a")
     server.script([autogpt_reply("task_complete", {"reason": "done"})])
     write_profile(tmp_path)
@@ -155,6 +169,7 @@ def test_the_key_prompt_hides_the_key_asks_again_after_a_401_and_saves_a_working
     child.expect("The key works")
     child.expect(r"Save it to \.env\?")
     shown = child.before
+    assert shown is not None
     child.sendline("y")
     child.expect("Input:")
     child.sendline("y")
@@ -165,7 +180,9 @@ def test_the_key_prompt_hides_the_key_asks_again_after_a_401_and_saves_a_working
     assert sent[-2:] == ["Bearer sk-wrong-77c1", "Bearer sk-right-4f2a"]
 
 
-def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tmp_path, workspace):
+def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(
+    tmp_path: Path, workspace: Path
+) -> None:
     """The default endpoint (api.openai.com) is made unreachable by a proxy on a closed local
     port, so nothing leaves the machine."""
     write_profile(tmp_path)
@@ -179,6 +196,7 @@ def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tm
     )
     child.expect(r"Save it to \.env anyway\?")
     shown = child.before
+    assert shown is not None
     child.sendline("y")
     child.expect("could not be reached")  # the run itself then stops, saved
     assert _finish(child) == 3
@@ -187,8 +205,8 @@ def test_an_unreachable_endpoint_is_said_and_saving_the_key_is_offered_anyway(tm
 
 
 def test_slow_embeddings_after_feedback_show_a_spinner_with_elapsed_seconds(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     server = model_server_factory(
         autogpt_reply("write_to_file", {"filename": "a.txt", "text": "x"}),
         autogpt_reply("write_to_file", {"filename": "b.txt", "text": "y"}),
@@ -215,8 +233,8 @@ def test_slow_embeddings_after_feedback_show_a_spinner_with_elapsed_seconds(
 
 
 def test_a_slow_summary_shows_a_spinner_with_elapsed_seconds(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     for i in range(3):
         (workspace / f"part{i}.txt").write_text(
             f"Part {i}. " + "ice cream sales " * 128, encoding="utf-8"
@@ -226,7 +244,7 @@ def test_a_slow_summary_shows_a_spinner_with_elapsed_seconds(
         + [autogpt_reply("task_complete", {"reason": "read everything"})]
     )
 
-    def slow_summaries(record):
+    def slow_summaries(record: RequestRecord) -> Step:
         step = router(record)
         return delay(3, then=step) if is_summary(record) else step
 
@@ -249,8 +267,8 @@ def test_a_slow_summary_shows_a_spinner_with_elapsed_seconds(
 
 
 def test_empty_name_and_role_at_the_prompts_show_the_defaults_used(
-    model_server, tmp_path, workspace
-):
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     child = spawn_agent(model_server)
     child.expect("AI Name:")

@@ -13,18 +13,22 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
-from tests.support.model_script import autogpt_reply
+from tests.support.model_script import Reply, RequestRecord, Step, autogpt_reply
+from tests.support.model_server import ModelServer
 
 LIMIT = ["-c", "-l", "12", "-y"]
 
 
-def _append(i: int):
+def _append(i: int) -> Reply:
     return autogpt_reply("append_to_file", {"filename": "log.txt", "text": f"step {i}\n"})
 
 
-def _spawn(server, **env: str):
+def _spawn(server: ModelServer, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "autogpt", *LIMIT],
         env=agent_env(server, **env),
@@ -34,8 +38,8 @@ def _spawn(server, **env: str):
     )
 
 
-def _killer(proc_box: dict, then):
-    def step(record):
+def _killer(proc_box: dict[str, Any], then: Step) -> Callable[[RequestRecord], Step]:
+    def step(record: RequestRecord) -> Step:
         proc_box["killed_request"] = record.messages
         os.kill(proc_box["proc"].pid, signal.SIGKILL)
         return then
@@ -43,25 +47,26 @@ def _killer(proc_box: dict, then):
     return step
 
 
-def _journal(tmp_path):
+def _journal(tmp_path: Path) -> Path:
     (path,) = (tmp_path / ".autogpt" / "sessions").glob("*/journal.jsonl")
     return path
 
 
-def _events(tmp_path):
+def _events(tmp_path: Path) -> list[dict[str, Any]]:
     return [json.loads(x) for x in _journal(tmp_path).read_text(encoding="utf-8").splitlines()]
 
 
-def _wait(proc) -> None:
+def _wait(proc: subprocess.Popen[str]) -> None:
     proc.wait(timeout=30)
+    assert proc.stdout is not None
     proc.stdout.close()
 
 
 def test_killed_before_the_command_resumes_with_the_same_request(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
-    box: dict = {}
+    box: dict[str, Any] = {}
     first = model_server_factory(*[_append(i) for i in (1, 2, 3)], _killer(box, _append(4)))
     box["proc"] = _spawn(first)
     _wait(box["proc"])
@@ -77,8 +82,8 @@ def test_killed_before_the_command_resumes_with_the_same_request(
 
 
 def test_killed_during_the_command_tells_the_model_and_does_not_rerun_it(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     sleeper = {"name": "sleep.py", "code": "import time\ntime.sleep(60)\n"}
     first = model_server_factory(
@@ -104,7 +109,7 @@ def test_killed_during_the_command_tells_the_model_and_does_not_rerun_it(
     )
 
 
-def _journal_has_start(tmp_path, cycle: int) -> bool:
+def _journal_has_start(tmp_path: Path, cycle: int) -> bool:
     try:
         return any(
             e.get("type") == "command_started" and e.get("cycle") == cycle
@@ -114,9 +119,11 @@ def _journal_has_start(tmp_path, cycle: int) -> bool:
         return False
 
 
-def test_killed_after_the_command_repeats_nothing(model_server_factory, tmp_path, workspace):
+def test_killed_after_the_command_repeats_nothing(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
-    box: dict = {}
+    box: dict[str, Any] = {}
     first = model_server_factory(*[_append(i) for i in (1, 2, 3, 4)], _killer(box, _append(5)))
     box["proc"] = _spawn(first)
     _wait(box["proc"])
@@ -131,7 +138,9 @@ def test_killed_after_the_command_repeats_nothing(model_server_factory, tmp_path
     )
 
 
-def test_resuming_a_finished_session_says_so_and_exits_0(model_server, tmp_path, workspace):
+def test_resuming_a_finished_session_says_so_and_exits_0(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     assert run_agent(model_server, *LIMIT).returncode == 0
@@ -141,8 +150,8 @@ def test_resuming_a_finished_session_says_so_and_exits_0(model_server, tmp_path,
 
 
 def test_torn_last_line_loads_up_to_the_last_whole_record(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     first = model_server_factory(_append(1), _append(2))
     assert run_agent(first, "-c", "-l", "2", "-y").returncode == 3
@@ -155,7 +164,9 @@ def test_torn_last_line_loads_up_to_the_last_whole_record(
     assert "Command append_to_file returned" in second.requests[0].messages[-1]["content"]
 
 
-def test_list_sessions_shows_goals_cycles_status_and_cost(model_server, tmp_path, workspace):
+def test_list_sessions_shows_goals_cycles_status_and_cost(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script([_append(1)])
     run_agent(model_server, "-c", "-l", "1", "-y")
@@ -165,7 +176,9 @@ def test_list_sessions_shows_goals_cycles_status_and_cost(model_server, tmp_path
     assert "冰淇淋" in listed.stdout
 
 
-def test_the_api_key_never_reaches_the_journal(model_server, tmp_path, workspace):
+def test_the_api_key_never_reaches_the_journal(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     model_server.script(
         [autogpt_reply("write_to_file", {"filename": "k.txt", "text": "sk-secret-abcdef"})]

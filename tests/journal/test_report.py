@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.e2e.harness import run_agent, write_profile
-from tests.support.model_script import autogpt_reply
+from tests.support.model_script import Step, autogpt_reply
+from tests.support.model_server import ModelServer
 from tests.support.openai_errors import server_error
 
 
-def _report(tmp_path) -> str:
+def _report(tmp_path: Path) -> str:
     (path,) = (tmp_path / ".autogpt" / "sessions").glob("*/report.md")
     return path.read_text(encoding="utf-8")
 
 
-def test_finished_report_lists_goals_commands_files_and_cost(model_server, tmp_path, workspace):
+def test_finished_report_lists_goals_commands_files_and_cost(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     (workspace / "old.txt").write_text("old", encoding="utf-8")
     model_server.script(
@@ -48,8 +53,13 @@ def test_finished_report_lists_goals_commands_files_and_cost(model_server, tmp_p
     ],
 )
 def test_unfinished_reports_say_why_and_how_to_resume(
-    model_server, tmp_path, workspace, steps, flags, outcome
-):
+    model_server: ModelServer,
+    tmp_path: Path,
+    workspace: Path,
+    steps: list[Step],
+    flags: list[str],
+    outcome: str,
+) -> None:
     write_profile(tmp_path)
     model_server.script(steps)
     done = run_agent(model_server, "-c", *flags, "-y", timeout=120)

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
-from tests.support.model_script import autogpt_reply
+from tests.support.model_script import Reply, autogpt_reply
+from tests.support.model_server import ModelServer
 
 
-def _append(i: int):
+def _append(i: int) -> Reply:
     return autogpt_reply("append_to_file", {"filename": "log.txt", "text": f"step {i}\n"})
 
 
-def _steps(workspace) -> str:
+def _steps(workspace: Path) -> str:
     return (workspace / "log.txt").read_text(encoding="utf-8")
 
 
 def test_resume_alone_goes_on_in_continuous_mode_for_the_same_window(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     first = model_server_factory(_append(1), _append(2))
     assert run_agent(first, "-c", "-l", "2", "-y").returncode == 3
@@ -33,7 +36,9 @@ def test_resume_alone_goes_on_in_continuous_mode_for_the_same_window(
     assert json.loads(state.read_text(encoding="utf-8"))["cycle"] == 4
 
 
-def test_a_limit_given_on_resume_is_the_new_window(model_server_factory, tmp_path, workspace):
+def test_a_limit_given_on_resume_is_the_new_window(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     first = model_server_factory(_append(1), _append(2))
     assert run_agent(first, "-c", "-l", "2", "-y").returncode == 3
@@ -45,7 +50,9 @@ def test_a_limit_given_on_resume_is_the_new_window(model_server_factory, tmp_pat
     assert _steps(workspace) == "".join(f"step {i}\n" for i in range(1, 8))
 
 
-def test_a_finished_task_after_resume_exits_0(model_server_factory, tmp_path, workspace):
+def test_a_finished_task_after_resume_exits_0(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     first = model_server_factory(_append(1), _append(2))
     assert run_agent(first, "-c", "-l", "2", "-y").returncode == 3

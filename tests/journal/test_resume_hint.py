@@ -10,16 +10,22 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.e2e.harness import agent_env, write_profile
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 
 ROOT = Path(__file__).resolve().parents[2]
 BARE_PATH = "/usr/bin:/bin"
 
 
-def _run(cmd: list[str] | str, server, cwd: Path, **extra: str) -> subprocess.CompletedProcess:
+def _run(
+    cmd: list[str] | str, server: ModelServer, cwd: Path, **extra: str
+) -> subprocess.CompletedProcess[str]:
     env = agent_env(server, PATH=BARE_PATH, **extra)
     env.pop("AUTOGPT_LAUNCHER", None)
     env.update(extra)
@@ -36,12 +42,15 @@ def _run(cmd: list[str] | str, server, cwd: Path, **extra: str) -> subprocess.Co
     )
 
 
-def _stop_at_limit_then_resume(cmd: list[str], factory, tmp_path: Path, **extra: str) -> str:
+def _stop_at_limit_then_resume(
+    cmd: list[str], factory: Callable[..., ModelServer], tmp_path: Path, **extra: str
+) -> str:
     """Returns the hint; asserts that running it resumes and finishes the session."""
     write_profile(tmp_path)
     first = factory(autogpt_reply("list_files", {"directory": "."}))
     stopped = _run([*cmd, "-c", "-l", "1", "-y"], first, tmp_path, **extra)
     assert stopped.returncode == 3, stopped.stdout + stopped.stderr
+    hint: str
     (hint,) = re.findall(r"^Resume with: (.+)$", stopped.stdout, re.M)
     (report,) = (tmp_path / ".autogpt" / "sessions").glob("*/report.md")
     assert f"`{hint}`" in report.read_text(encoding="utf-8")
@@ -52,21 +61,27 @@ def _stop_at_limit_then_resume(cmd: list[str], factory, tmp_path: Path, **extra:
     return hint
 
 
-def test_hint_after_python_dash_m_names_the_same_python(model_server_factory, tmp_path, workspace):
+def test_hint_after_python_dash_m_names_the_same_python(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     hint = _stop_at_limit_then_resume(
         [sys.executable, "-m", "autogpt"], model_server_factory, tmp_path
     )
     assert hint.startswith(f"{sys.executable} -m autogpt --resume ")
 
 
-def test_hint_after_the_console_script_names_it(model_server_factory, tmp_path, workspace):
+def test_hint_after_the_console_script_names_it(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     script = Path(sys.executable).parent / "autogpt"
     assert script.exists(), "the autogpt console script is installed with the package"
     hint = _stop_at_limit_then_resume([str(script)], model_server_factory, tmp_path)
     assert hint.startswith(f"{script} --resume ")
 
 
-def test_hint_after_run_sh_names_run_sh(model_server_factory, tmp_path, workspace):
+def test_hint_after_run_sh_names_run_sh(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     """run.sh copied beside a stand-in .venv whose python is this test's interpreter (already
     installed, so run.sh installs nothing)."""
     for name in ("run.sh", "pyproject.toml", "requirements.txt", ".env.template"):
@@ -89,7 +104,7 @@ def test_hint_after_run_sh_names_run_sh(model_server_factory, tmp_path, workspac
     assert hint.startswith("./run.sh --resume ")
 
 
-def test_an_activated_venv_is_named_by_its_short_name(monkeypatch):
+def test_an_activated_venv_is_named_by_its_short_name(monkeypatch: pytest.MonkeyPatch) -> None:
     from autogpt.config.launcher import launcher
 
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{BARE_PATH}")

@@ -5,18 +5,22 @@ into the summary. ``python -m autogpt --resume`` against the scripted server (4,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.e2e.harness import agent_env, run_agent, write_profile
 from tests.e2e.scripted import Router
 from tests.support.model_script import autogpt_reply
+from tests.support.model_server import ModelServer
 
 WINDOW = 4097
 HUGE = "x" * 60_000
 
 
-def _flood(n: int) -> list[dict]:
+def _flood(n: int) -> list[dict[str, Any]]:
     return [
         {
             "id": f"call_{i}",
@@ -53,8 +57,8 @@ OVERSIZE = {
 
 @pytest.mark.parametrize("case", list(OVERSIZE))
 def test_session_with_an_oversize_turn_resumes_within_the_window(
-    model_server_factory, tmp_path, workspace, case
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path, case: str
+) -> None:
     write_profile(tmp_path)
     first = model_server_factory(
         autogpt_reply("list_files", {"directory": "."}), context_window=WINDOW

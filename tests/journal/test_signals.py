@@ -14,20 +14,24 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tests.e2e.harness import agent_env, run_agent, spawn_agent, write_profile
-from tests.support.model_script import autogpt_reply
+from tests.support.model_script import Reply, RequestRecord, Step, autogpt_reply
 from tests.support.model_server import ModelServer
 
 FLAGS = ["-c", "-l", "10", "-y"]
 
 
-def _append(i: int):
+def _append(i: int) -> Reply:
     return autogpt_reply("append_to_file", {"filename": "log.txt", "text": f"step {i}\n"})
 
 
-def _spawn(server, stdout=subprocess.PIPE, **extra: str) -> subprocess.Popen:
+def _spawn(
+    server: ModelServer, stdout: int = subprocess.PIPE, **extra: str
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "autogpt", *FLAGS],
         env=agent_env(server, **extra),
@@ -43,7 +47,7 @@ def _session(tmp_path: Path) -> Path:
     return folder
 
 
-def _events(tmp_path: Path) -> list[dict]:
+def _events(tmp_path: Path) -> list[dict[str, Any]]:
     text = (_session(tmp_path) / "journal.jsonl").read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines()]
 
@@ -67,8 +71,8 @@ def _assert_saved(tmp_path: Path, status: str, exit_code: int) -> None:
 
 
 def test_sigterm_while_a_command_runs_saves_reports_and_exits_143(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
     sleeper = {"name": "sleep.py", "code": "import time\ntime.sleep(60)\n"}
     first = model_server_factory(_append(1), autogpt_reply("execute_python_code", sleeper))
@@ -94,12 +98,12 @@ def test_sigterm_while_a_command_runs_saves_reports_and_exits_143(
 
 
 def test_sighup_during_a_model_request_saves_reports_and_exits_129(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     write_profile(tmp_path)
-    box: dict = {}
+    box: dict[str, Any] = {}
 
-    def hang_up(record):
+    def hang_up(record: RequestRecord) -> Step:
         box["request"] = record.messages
         os.kill(box["proc"].pid, signal.SIGHUP)
         return _append(2)
@@ -119,7 +123,9 @@ def test_sighup_during_a_model_request_saves_reports_and_exits_129(
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\n"
 
 
-def test_closing_the_terminal_at_the_prompt_saves_as_hangup(model_server, tmp_path, workspace):
+def test_closing_the_terminal_at_the_prompt_saves_as_hangup(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
     """Manual mode on a pty; the terminal goes away while the agent waits for y/n: the kernel
     sends SIGHUP, and input and output fail. Status hangup, not "input closed" or a crash."""
     write_profile(tmp_path)
@@ -128,6 +134,7 @@ def test_closing_the_terminal_at_the_prompt_saves_as_hangup(model_server, tmp_pa
     child.expect("Input:")
     os.close(child.child_fd)  # what closing the terminal window does (pexpect.close would
     child.child_fd = -1  # also send SIGINT)
+    assert child.pid is not None
     _, status = os.waitpid(child.pid, 0)
     child.terminated = True
     assert os.waitstatus_to_exitcode(status) == 129
@@ -135,7 +142,9 @@ def test_closing_the_terminal_at_the_prompt_saves_as_hangup(model_server, tmp_pa
     assert not any(e["type"] == "command_started" for e in _events(tmp_path))  # not authorised
 
 
-def _pipe_into(reader: list[str], server) -> tuple[subprocess.Popen, subprocess.Popen]:
+def _pipe_into(
+    reader: list[str], server: ModelServer
+) -> tuple[subprocess.Popen[str], subprocess.Popen[str]]:
     read, write = os.pipe()
     proc = _spawn(server, stdout=write)
     os.close(write)
@@ -145,7 +154,7 @@ def _pipe_into(reader: list[str], server) -> tuple[subprocess.Popen, subprocess.
 
 
 def _assert_closed_quietly(
-    proc: subprocess.Popen, tmp_path: Path, *, maybe_before_start: bool = False
+    proc: subprocess.Popen[str], tmp_path: Path, *, maybe_before_start: bool = False
 ) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 141, err
@@ -159,15 +168,15 @@ def _assert_closed_quietly(
 
 
 def test_stdout_closed_mid_run_stops_cleanly_without_a_traceback(
-    model_server_factory, tmp_path, workspace
-):
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     """``autogpt ... | grep -m1 returned:``: grep exits at the first command's result, before
     the second reply is printed, so that print meets a closed pipe; the second command does not
     run."""
     write_profile(tmp_path)
-    box: dict = {}
+    box: dict[str, Any] = {}
 
-    def after_the_reader_exits(record):
+    def after_the_reader_exits(record: RequestRecord) -> Step:
         box["reader"].wait(timeout=20)
         return _append(2)
 
@@ -184,7 +193,9 @@ def test_stdout_closed_mid_run_stops_cleanly_without_a_traceback(
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\n"
 
 
-def test_stdout_closed_by_head_3_stops_cleanly_without_a_traceback(tmp_path, workspace):
+def test_stdout_closed_by_head_3_stops_cleanly_without_a_traceback(
+    tmp_path: Path, workspace: Path
+) -> None:
     """``autogpt ... | head -3``: the pipe closes while the AI is shown (then no session was
     begun), while the session is set up, or in the first cycles: when head exits is up to the
     scheduler, so the server answers any number of requests."""
@@ -199,18 +210,20 @@ def test_stdout_closed_by_head_3_stops_cleanly_without_a_traceback(tmp_path, wor
         server.close()
 
 
-def test_help_lists_the_exit_status_of_each_stop():
+def test_help_lists_the_exit_status_of_each_stop() -> None:
     shown = run_agent(None, "--help").stdout
     for status in ("130 Ctrl-C", "143 SIGTERM", "129 SIGHUP", "141 standard output closed"):
         assert status in " ".join(shown.split()), shown
 
 
-def test_under_nohup_a_hang_up_is_ignored(model_server_factory, tmp_path, workspace):
+def test_under_nohup_a_hang_up_is_ignored(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
     """``nohup autogpt ...``: SIGHUP was ignored when autogpt started, so the run goes on."""
     write_profile(tmp_path)
-    box: dict = {}
+    box: dict[str, Any] = {}
 
-    def hang_up(record):
+    def hang_up(record: RequestRecord) -> Step:
         os.kill(box["proc"].pid, signal.SIGHUP)
         return autogpt_reply("task_complete", {"reason": "done"})
 

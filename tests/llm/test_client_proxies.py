@@ -7,6 +7,7 @@ import gc
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,18 +21,22 @@ from tests.support.model_server import ModelServer, reply, server_error
 from tests.support.netns import OtherHost
 from tests.support.real_proxies import Microsocks, Squid, free_port
 
+Wait = tuple[int, int, float, Failure]
+
 HELLO = ChatRequest(
     model="gpt-3.5-turbo", messages=[{"role": "user", "content": "hi"}], max_tokens=20
 )
 
 
-def client_for(
-    base_url: str, waits: list[tuple[int, int, float, Failure]] | None = None, **values: object
-) -> OpenAIModelClient:
-    defaults = {"openai_max_retries": 3, "openai_retry_max_wait": 0.05, "no_proxy": None}
+def client_for(base_url: str, waits: list[Wait] | None = None, **values: Any) -> OpenAIModelClient:
+    defaults: dict[str, Any] = {
+        "openai_max_retries": 3,
+        "openai_retry_max_wait": 0.05,
+        "no_proxy": None,
+    }
     settings = Settings(
         _env_file=None,
-        openai_api_key="sk-test",  # type: ignore[call-arg]
+        openai_api_key="sk-test",
         openai_api_base=base_url,
         **{**defaults, **values},
     )
@@ -49,7 +54,7 @@ def test_a_407_from_squid_names_the_proxy_and_is_not_retried(
 ) -> None:
     """http: squid answers the POST itself with 407; https: it refuses the CONNECT with 407."""
     base = model_server.base_url.replace("http://", f"{scheme}://")
-    waits: list = []
+    waits: list[Wait] = []
     with Squid(credentials=("alice", "s3cret")) as squid:
         wrong = squid.url_with("alice", "wrong-pass")
         client = client_for(base, waits, **{f"{scheme}_proxy": wrong})
@@ -95,7 +100,7 @@ SOCKS_HANDSHAKE_LEAK = pytest.mark.filterwarnings(
 
 @SOCKS_HANDSHAKE_LEAK
 def test_a_socks5_proxy_refusing_the_password_is_named(tmp_path: Path) -> None:
-    waits: list = []
+    waits: list[Wait] = []
     with Microsocks(tmp_path, credentials=("bob", "pa55")) as socks:
         wrong = socks.url.replace(":pa55@", ":nope@")
         with pytest.raises(ModelRejected) as info:
@@ -111,7 +116,7 @@ def test_a_socks5_proxy_refusing_the_password_is_named(tmp_path: Path) -> None:
 def test_a_refused_endpoint_gets_two_quick_retries_naming_it() -> None:
     """OPENAI_MAX_RETRIES=6, yet nothing listening means two retries, 0.5 s and 1 s apart."""
     base = f"http://127.0.0.1:{free_port()}/v1"
-    waits: list = []
+    waits: list[Wait] = []
     client = client_for(base, waits, openai_max_retries=6, openai_retry_max_wait=60)
     with pytest.raises(ModelUnavailable) as info:
         client.complete(HELLO)
@@ -128,7 +133,7 @@ def test_a_refused_endpoint_gets_two_quick_retries_naming_it() -> None:
 
 def test_a_refused_proxy_is_named_in_every_retry_line(model_server: ModelServer) -> None:
     proxy = f"http://user:secret@127.0.0.1:{free_port()}"
-    waits: list = []
+    waits: list[Wait] = []
     with pytest.raises(ModelUnavailable) as info:
         client_for(model_server.base_url, waits, http_proxy=proxy).complete(HELLO)
     shown = proxy.replace(":secret@", ":***@")
@@ -148,7 +153,7 @@ def test_a_refused_proxy_is_named_in_every_retry_line(model_server: ModelServer)
 @SOCKS_HANDSHAKE_LEAK
 def test_an_endpoint_refused_behind_a_socks5_proxy_is_named_behind_it(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{free_port()}/v1"
-    waits: list = []
+    waits: list[Wait] = []
     with Microsocks(tmp_path, credentials=("bob", "pa55")) as socks:
         with pytest.raises(ModelUnavailable):
             client_for(base, waits, http_proxy=socks.url, openai_max_retries=6).complete(HELLO)
@@ -163,7 +168,7 @@ def test_a_server_error_retry_line_names_the_endpoint_and_the_error(
     model_server: ModelServer,
 ) -> None:
     model_server.add(server_error(503), reply("ok"))
-    waits: list = []
+    waits: list[Wait] = []
     assert client_for(model_server.base_url, waits).complete(HELLO).text == "ok"
     described = waits[0][3].describe()
     assert described.startswith(f"the model at {model_server.base_url}: HTTP 503 ")

@@ -1,11 +1,14 @@
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from autogpt.llm import catalog
 from autogpt.llm.tokens import TokenCounter
 
 
-def test_counting_is_more_conservative_than_the_cookbook():
+def test_counting_is_more_conservative_than_the_cookbook() -> None:
     import tiktoken
 
     enc = tiktoken.get_encoding("cl100k_base")
@@ -19,7 +22,7 @@ def test_counting_is_more_conservative_than_the_cookbook():
     assert TokenCounter("cl100k_base").messages(messages) >= cookbook + len(messages)
 
 
-def test_tool_schemas_are_counted_with_a_margin():
+def test_tool_schemas_are_counted_with_a_margin() -> None:
     tools = [
         {
             "type": "function",
@@ -38,7 +41,7 @@ def test_tool_schemas_are_counted_with_a_margin():
     assert TokenCounter("cl100k_base").tools(tools) > exact
 
 
-def test_without_rank_files_a_conservative_estimator_is_used(tmp_path):
+def test_without_rank_files_a_conservative_estimator_is_used(tmp_path: Path) -> None:
     """tiktoken cannot download offline: the count falls back and still over-counts."""
     code = (
         "import os; os.environ['TIKTOKEN_CACHE_DIR']={!r}\n"
@@ -66,7 +69,7 @@ def test_without_rank_files_a_conservative_estimator_is_used(tmp_path):
     assert int(out[1]) >= exact
 
 
-def test_model_table_longest_prefix_wins_and_unknown_models_use_the_limit():
+def test_model_table_longest_prefix_wins_and_unknown_models_use_the_limit() -> None:
     dated = catalog.lookup("gpt-4o-mini-2024-07-18", fallback_window=1)
     assert (dated.name, dated.encoding, dated.max_output) == (
         "gpt-4o-mini-2024-07-18",
@@ -78,7 +81,9 @@ def test_model_table_longest_prefix_wins_and_unknown_models_use_the_limit():
     assert (local.context_window, local.known, local.tools) == (2048, False, False)
 
 
-def test_remembered_counts_match_fresh_ones_and_the_memory_stays_bounded(monkeypatch):
+def test_remembered_counts_match_fresh_ones_and_the_memory_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import tiktoken
 
     from autogpt.llm import tokens

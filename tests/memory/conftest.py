@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,7 +93,7 @@ def make_local(
         store.close()
 
 
-def settings_for(tmp_path: Path, **values: object) -> Settings:
+def settings_for(tmp_path: Path, **values: Any) -> Settings:
     return Settings(
         _env_file=None,
         autogpt_data_dir=str(tmp_path / "data"),

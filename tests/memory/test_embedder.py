@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from autogpt.memory.embedder import MAX_BATCH_ITEMS, Embedder, split_to_limit
 from tests.memory.conftest import DIMS, count_tokens
@@ -113,7 +114,7 @@ def test_an_unreadable_cache_costs_requests_not_memory(
 
 
 def test_the_cache_keeps_only_the_newest_entries(
-    make_embedder: MakeEmbedder, embedding_server: ModelServer, monkeypatch
+    make_embedder: MakeEmbedder, embedding_server: ModelServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sqlite3
 
@@ -124,6 +125,7 @@ def test_the_cache_keeps_only_the_newest_entries(
     for i in range(5):
         embedder.embed_one(f"note number {i}")
     path = embedder._cache_path
+    assert path is not None
     embedder.close()
 
     with sqlite3.connect(path) as db:

@@ -160,11 +160,11 @@ def test_a_dropped_connection_is_reopened_and_memory_goes_on(
     store = make_postgres()
     store.add(RESULTS[0])
     with psycopg.connect(database_url, autocommit=True) as admin:  # as an admin or a restart
-        ended = admin.execute(
+        row = admin.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchone()[0]
-    assert ended == 1
+        ).fetchone()
+    assert row is not None and row[0] == 1
 
     store.add(RESULTS[2])
 

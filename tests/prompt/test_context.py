@@ -15,7 +15,7 @@ def turn(i: int, size: int = 400) -> TurnView:
     )
 
 
-def test_everything_fits_no_drop_and_the_result_comes_last():
+def test_everything_fits_no_drop_and_the_result_comes_last() -> None:
     f = fit(
         system="sys",
         summary=None,
@@ -30,7 +30,7 @@ def test_everything_fits_no_drop_and_the_result_comes_last():
     assert f.messages[-1]["content"].endswith("next?")
 
 
-def test_overflowing_history_drops_oldest_turns_down_to_the_target_share():
+def test_overflowing_history_drops_oldest_turns_down_to_the_target_share() -> None:
     turns = [turn(i) for i in range(10)]
     f = fit(
         system="sys",
@@ -47,7 +47,7 @@ def test_overflowing_history_drops_oldest_turns_down_to_the_target_share():
     assert f.prompt_tokens + 1000 <= 4000
 
 
-def test_the_newest_turn_is_always_kept_word_for_word():
+def test_the_newest_turn_is_always_kept_word_for_word() -> None:
     turns = [turn(i) for i in range(5)]
     f = fit(
         system="sys",
@@ -60,30 +60,30 @@ def test_the_newest_turn_is_always_kept_word_for_word():
     assert f.messages[-2] == turns[-1].messages[0]
 
 
-def test_system_prompt_stays_first_and_unchanged_across_cycles():
+def test_system_prompt_stays_first_and_unchanged_across_cycles() -> None:
     a = assemble("SYSTEM", None, [turn(1, 5)], "t")
     b = assemble("SYSTEM", None, [turn(1, 5), turn(2, 5)], "t")
     assert a[0] == b[0] == {"role": "system", "content": "SYSTEM"}
     assert a[:3] == b[:3]
 
 
-def test_summary_opens_the_history():
+def test_summary_opens_the_history() -> None:
     messages = assemble("S", "I read a.txt.", [], "next")
     assert messages[1]["content"].startswith("This reminds you of these events from your past:")
 
 
-def test_reply_reserve_is_bounded():
+def test_reply_reserve_is_bounded() -> None:
     assert reply_reserve(1000, 4096) == 256
     assert reply_reserve(4000, 4096) == 800
     assert reply_reserve(128000, 16384) == 2048
 
 
-def test_events_that_are_not_json_are_summarised_as_text():
+def test_events_that_are_not_json_are_summarised_as_text() -> None:
     t = Turn(1, None, "Human feedback: 继续", text="not json at all {")
     assert describe(t) == "I decided: not json at all {\nHuman feedback: 继续"
 
 
-def test_a_newest_turn_too_big_for_any_request_is_dropped_to_be_folded():
+def test_a_newest_turn_too_big_for_any_request_is_dropped_to_be_folded() -> None:
     turns = [turn(1, 10), turn(2, 5000)]
     f = fit(
         system="sys", summary=None, turns=turns, tail="t", budget=Budget(4000, 800), counter=COUNTER

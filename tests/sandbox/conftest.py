@@ -31,7 +31,7 @@ TIMEOUT = 3.0
 def make_settings(**values: Any) -> Settings:
     values.setdefault("execute_timeout", TIMEOUT)
     values.setdefault("python_docker_image", IMAGE)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def _engine_problem() -> str | None:
@@ -136,6 +136,6 @@ def sandbox_labelled_containers() -> list[str]:
     client = docker.from_env()
     try:
         found = client.containers.list(all=True, filters={"label": "autogpt.sandbox"})
-        return [c.id for c in found]
+        return [c.id for c in found if c.id is not None]
     finally:
         client.close()

@@ -21,8 +21,9 @@ OWNER = 1234
 
 @pytest.fixture(params=["docker", "local"])
 def backend(request: pytest.FixtureRequest) -> str:
-    request.getfixturevalue("docker_ready" if request.param == "docker" else "bwrap_ready")
-    return request.param
+    backend: str = request.param
+    request.getfixturevalue("docker_ready" if backend == "docker" else "bwrap_ready")
+    return backend
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ from tests.sandbox.conftest import Factory
 
 @pytest.fixture(params=["docker", "local"])
 def backend(request: pytest.FixtureRequest) -> str:
-    request.getfixturevalue("docker_ready" if request.param == "docker" else "bwrap_ready")
-    return request.param
+    backend: str = request.param
+    request.getfixturevalue("docker_ready" if backend == "docker" else "bwrap_ready")
+    return backend
 
 
 FORKS = (

@@ -40,7 +40,7 @@ def validate_chat(body: Any) -> Invalid | None:
 
 
 def _check_messages(messages: list[Any]) -> Invalid | None:
-    pending: list[str] = []  # tool_call ids of the last assistant message not yet answered
+    pending: list[object] = []  # tool_call ids of the last assistant message not yet answered
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             return Invalid(
@@ -70,7 +70,7 @@ def _check_messages(messages: list[Any]) -> Invalid | None:
     return _unanswered(pending, len(messages)) if pending else None
 
 
-def _unanswered(pending: list[str], index: int) -> Invalid:
+def _unanswered(pending: list[object], index: int) -> Invalid:
     return Invalid(
         "An assistant message with 'tool_calls' must be followed by tool messages responding to "
         "each 'tool_call_id'. The following tool_call_ids did not have response messages: "

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 import openai
 import tiktoken
+from openai.types.chat import ChatCompletionMessageParam
 
 USER_HI = [{"role": "user", "content": "hi"}]
 WRITE_TOOL = {
@@ -26,10 +28,12 @@ def tokens(text: str, encoding: str = "cl100k_base") -> int:
     return len(tiktoken.get_encoding(encoding).encode(text))
 
 
-def ask(client: openai.OpenAI, messages: list[dict[str, Any]] = USER_HI, **options: Any) -> Any:
-    """One chat completion (model gpt-3.5-turbo unless ``model=`` says otherwise)."""
+def ask(client: openai.OpenAI, messages: Sequence[object] = USER_HI, **options: Any) -> Any:
+    """One chat completion (model gpt-3.5-turbo unless ``model=`` says otherwise). Messages are
+    not checked here: tests send malformed ones on purpose, to see the server refuse them."""
     model = options.pop("model", "gpt-3.5-turbo")
-    return client.chat.completions.create(model=model, messages=messages, **options)
+    sent = cast("list[ChatCompletionMessageParam]", messages)
+    return client.chat.completions.create(model=model, messages=sent, **options)
 
 
 def post_raw(url: str, body: dict[str, Any]) -> bytes:
@@ -37,4 +41,11 @@ def post_raw(url: str, body: dict[str, Any]) -> bytes:
     data = json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
-        return response.read()
+        raw: bytes = response.read()
+        return raw
+
+
+def error_body(error: openai.APIError) -> dict[str, Any]:
+    """The decoded JSON error object of an API error (``body`` is typed ``object``)."""
+    assert isinstance(error.body, dict), error.body
+    return error.body

@@ -184,7 +184,7 @@ def autogpt_thoughts(
         "speak": f"Using {command}.",
     }
     given = dict(text=text, reasoning=reasoning, plan=plan, criticism=criticism, speak=speak)
-    return {key: default if given[key] is None else given[key] for key, default in defaults.items()}
+    return {key: default if (v := given[key]) is None else v for key, default in defaults.items()}
 
 
 def autogpt_reply(

@@ -43,7 +43,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tests.support import embeddings
 from tests.support.chat_validation import validate_chat
@@ -88,6 +88,9 @@ __all__ = [  # the server, and the step factories, so that a test needs one impo
     "insufficient_quota", "invalid_api_key", "model_not_found", "rate_limited", "reject_tools",
     "reply", "server_error", "tool_call_reply", "vllm_no_tools_error",
 ]  # fmt: skip
+
+
+_Server = TypeVar("_Server", bound="ModelServer")
 
 
 class ModelServer:
@@ -184,7 +187,7 @@ class ModelServer:
         self._closing.set()
         self._httpd.close()
 
-    def __enter__(self) -> ModelServer:
+    def __enter__(self: _Server) -> _Server:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -206,6 +209,7 @@ class ModelServer:
     def _route(self, handler: _Handler, path: str, body: Any) -> None:
         # Azure OpenAI: /openai/deployments/<deployment>/chat/completions?api-version=...
         path = re.sub(r"^/openai/deployments/[^/]+/", "/v1/", path)
+        answer: Any  # a Step or a Payload, the embeddings' maybe in a Delay (see _send)
         if handler.command == "POST" and path == "/v1/chat/completions":
             record = self._record(handler, body, self.requests)
             answer = self._authorize(handler, record) or self._chat(record)

@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from tests.support.system import need
 
@@ -27,6 +28,9 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+_P = TypeVar("_P", bound="_Process")
 
 
 class _Process:
@@ -50,7 +54,7 @@ class _Process:
     def command(self) -> list[str]:
         raise NotImplementedError
 
-    def start(self) -> _Process:
+    def start(self: _P) -> _P:
         with self.output.open("wb") as out:
             self._process = subprocess.Popen(
                 self.prefix + self.command(), stdout=out, stderr=subprocess.STDOUT
@@ -92,7 +96,7 @@ class _Process:
                 self._process.wait()
         self._process = None
 
-    def __enter__(self) -> _Process:
+    def __enter__(self: _P) -> _P:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

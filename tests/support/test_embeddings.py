@@ -10,7 +10,7 @@ import struct
 import openai
 import pytest
 
-from tests.support.client_calls import post_raw, tokens
+from tests.support.client_calls import error_body, post_raw, tokens
 from tests.support.model_server import ModelServer
 
 
@@ -77,7 +77,7 @@ def test_embedding_input_over_8191_tokens_is_refused(
     with pytest.raises(openai.BadRequestError) as caught:
         client.embeddings.create(model="text-embedding-ada-002", input=["short", text])
 
-    assert caught.value.body["message"].startswith(
+    assert error_body(caught.value)["message"].startswith(
         f"This model's maximum context length is 8192 tokens, however you requested "
         f"{tokens(text)} tokens ({tokens(text)} in your prompt; 0 for the completion)."
     )

@@ -8,7 +8,7 @@ from typing import Any
 import openai
 import pytest
 
-from tests.support.client_calls import USER_HI, WRITE_TOOL, ask
+from tests.support.client_calls import USER_HI, WRITE_TOOL, ask, error_body
 from tests.support.model_server import (
     Error,
     ModelServer,
@@ -39,7 +39,11 @@ from tests.support.openai_errors import VLLM_NO_TOOLS, context_length_message
     ],
 )
 def test_error_step_surfaces_as_the_matching_openai_exception(
-    model_server: ModelServer, client: openai.OpenAI, step: Error, exception: type, code: str
+    model_server: ModelServer,
+    client: openai.OpenAI,
+    step: Error,
+    exception: type[openai.APIStatusError],
+    code: str | None,
 ) -> None:
     model_server.add(step)
 
@@ -48,8 +52,8 @@ def test_error_step_surfaces_as_the_matching_openai_exception(
 
     assert caught.value.status_code == step.status
     assert caught.value.code == code
-    assert caught.value.body["message"] == step.message
-    assert caught.value.body["type"] == step.type
+    assert error_body(caught.value)["message"] == step.message
+    assert error_body(caught.value)["type"] == step.type
 
 
 def test_rate_limit_sends_retry_after(model_server: ModelServer, client: openai.OpenAI) -> None:
@@ -70,7 +74,7 @@ def test_reject_tools_refuses_a_request_with_tools_like_vllm(
     with pytest.raises(openai.BadRequestError) as caught:
         ask(client, tools=[WRITE_TOOL])
 
-    assert caught.value.body["message"] == VLLM_NO_TOOLS
+    assert error_body(caught.value)["message"] == VLLM_NO_TOOLS
     assert ask(client).choices[0].message.content == "plain text"
 
 

@@ -11,6 +11,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import httpx2
 import openai
@@ -19,7 +20,7 @@ import pytest
 from tests.support.model_server import ModelServer, reply
 from tests.support.proxy_server import RecordingProxy
 
-CHAT = {"model": "gpt-4", "messages": [{"role": "user", "content": "hi"}]}
+CHAT: dict[str, Any] = {"model": "gpt-4", "messages": [{"role": "user", "content": "hi"}]}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import openai
 import pytest
 
-from tests.support.client_calls import WRITE_TOOL, ask, tokens
+from tests.support.client_calls import WRITE_TOOL, ask, error_body, tokens
 from tests.support.model_server import ModelServer, reply
 
 
@@ -72,7 +72,7 @@ def test_overflow_is_refused_with_openai_text_without_using_a_step(
         assert ask(own, max_tokens=100).choices[0].message.content == "short enough"
 
     assert caught.value.code == "context_length_exceeded"
-    assert caught.value.body["message"] == (
+    assert error_body(caught.value)["message"] == (
         f"This model's maximum context length is 200 tokens. However, you requested "
         f"{in_messages + 100} tokens ({in_messages} in the messages, 100 in the completion). "
         "Please reduce the length of the messages or completion."

@@ -27,17 +27,18 @@ def _answers(stdin: str) -> list[str]:
         check=True,
     )
     assert done.stdout == "Goal 1: Goal 2: "
-    return json.loads(done.stderr)
+    answers: list[str] = json.loads(done.stderr)
+    return answers
 
 
-def test_piped_answers_lose_escape_sequences_and_control_characters():
+def test_piped_answers_lose_escape_sequences_and_control_characters() -> None:
     assert _answers("写报告\x1b[D\x1b[C好\n\x07second\x1b]0;title\x07 goal\n") == [
         "写报告好",
         "second goal",
     ]
 
 
-def test_waits_inside_a_wait_give_the_outer_label_back():
+def test_waits_inside_a_wait_give_the_outer_label_back() -> None:
     from autogpt.ui.console import Console
 
     console = Console(no_color=True)

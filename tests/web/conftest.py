@@ -15,6 +15,8 @@ import pytest
 
 from autogpt.commands.context import CommandContext, RunResources
 from autogpt.config.settings import Settings
+from autogpt.web.browser import Browser
+from autogpt.web.page import BROWSER_KEY
 from autogpt.web.processes import browser_processes
 from autogpt.workspace import Workspace
 from tests.support.model_server import ModelServer
@@ -22,9 +24,16 @@ from tests.support.system import need
 from tests.web.site import Site
 
 
+def the_browser(resources: RunResources) -> Browser:
+    """The run's browser; fails the test if none was started or it could not start."""
+    browser = resources.get(BROWSER_KEY)
+    assert isinstance(browser, Browser), browser
+    return browser
+
+
 def make_settings(**values: Any) -> Settings:
     values.setdefault("browse_page_timeout", 10)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def make_ctx(

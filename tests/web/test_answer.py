@@ -6,7 +6,9 @@ The model is the scripted local OpenAI-compatible server, reached through the re
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from autogpt.commands.context import CommandContext
 from autogpt.llm.tokens import encoder
 from autogpt.web.answer import PAGE_TOKEN_BUDGET, answer_question, rank_chunks, split_chunks
 from tests.support.model_server import ModelServer, reply
@@ -22,7 +24,7 @@ def _long_text(paragraphs: int) -> str:
     return "\n".join(lines)
 
 
-def _ctx(tmp_path: Path, server: ModelServer, **settings: object):  # type: ignore[no-untyped-def]
+def _ctx(tmp_path: Path, server: ModelServer, **settings: Any) -> CommandContext:
     ctx = make_ctx(tmp_path, make_settings(**settings), ask_model=helper_model(server))
     ctx.count_tokens = encoder("cl100k_base").count
     return ctx

@@ -111,7 +111,7 @@ def test_browser_and_guard_through_a_proxy(tmp_path: Path, site: Site) -> None:
             resources.close_all()
             open_resources.close_all()
     for browser in browsers:
-        assert not isinstance(browser, str), notes
+        assert isinstance(browser, Browser), notes
         assert browser_processes(str(browser.profile_dir)) == []
 
 

@@ -18,7 +18,7 @@ from autogpt.commands.context import RunResources
 from autogpt.web.page import read_page
 from autogpt.web.processes import browser_processes
 from tests.support.proxy_server import RecordingProxy
-from tests.web.conftest import make_ctx, make_settings, need_chromium
+from tests.web.conftest import make_ctx, make_settings, need_chromium, the_browser
 from tests.web.site import JS_TEXT, Site
 
 
@@ -100,7 +100,8 @@ def test_the_guard_proxy_serves_only_its_browser(tmp_path: Path, site: Site) -> 
         ctx = make_ctx(tmp_path, settings, resources=resources)
         try:
             page = read_page(ctx, site.proxied_url("/hello"))
-            browser = resources.get("web.browser")
+            browser = the_browser(resources)
+            assert browser.guard_proxy is not None
             seen = len(upstream.seen)
             port = int(browser.guard_proxy.url.rsplit(":", 1)[1])
             with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
@@ -132,7 +133,9 @@ def test_chromium_sends_no_requests_of_its_own(tmp_path: Path, site: Site) -> No
         try:
             page = read_page(ctx, site.proxied_url("/hello"))
             time.sleep(5)  # Chromium's own requests come at start-up and a few seconds later
-            problems = resources.get("web.browser").guard_proxy.take_problems()
+            guard = the_browser(resources).guard_proxy
+            assert guard is not None
+            problems = guard.take_problems()
         finally:
             resources.close_all()
     assert "Hello from the site" in page.text
@@ -152,7 +155,7 @@ def test_the_browser_starts_without_the_agents_secrets_or_proxies_in_its_environ
     ctx = make_ctx(tmp_path, make_settings(allow_private_urls=True), resources=resources)
     try:
         read_page(ctx, site.url("/hello"))
-        browser = resources.get("web.browser")
+        browser = the_browser(resources)
         environments = [
             Path(f"/proc/{pid}/environ").read_bytes()
             for pid in browser_processes(str(browser.profile_dir))
