@@ -29,6 +29,7 @@ from autogpt.errors import (
 from autogpt.llm.catalog import is_reasoning_model
 from autogpt.llm.response_cap import ResponseTooLarge, capped_transport
 from autogpt.llm.retry import Failure, RetryPolicy, parse_retry_after, unreachable_reason
+from autogpt.llm.tool_choice import ToolChoiceFallback
 from autogpt.llm.types import ChatReply, ChatRequest, ToolCall, Usage
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class OpenAIModelClient:
             )
         self._client: Any = None
         self.retries_last_request = 0
+        self.tool_choice = ToolChoiceFallback()
 
     @property
     def proxy(self) -> str | None:
@@ -108,11 +110,11 @@ class OpenAIModelClient:
         if request.tools:
             kwargs["tools"] = request.tools
             if request.tool_choice:
-                kwargs["tool_choice"] = request.tool_choice
+                kwargs["tool_choice"] = self.tool_choice.choice(request.tool_choice)
         logged = wire_log.isEnabledFor(logging.DEBUG)  # bodies are large: dump only if kept
         if logged:
             wire_log.debug(json.dumps({"request": kwargs, "purpose": request.purpose}, default=str))
-        response = self._with_retries(lambda: self._post_chat(kwargs))
+        response = self._with_retries(lambda: self.tool_choice.post(self._post_chat, kwargs))
         if logged:
             wire_log.debug(response.model_dump_json())
         return _to_reply(response)
