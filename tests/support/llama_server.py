@@ -127,7 +127,7 @@ def llama_server(
     command = [
         str(python), "-m", "llama_cpp.server", "--model", str(model),
         "--model_alias", MODEL_ALIAS, "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", str(n_ctx), "--n_threads", "1", "--n_threads_batch", threads,
+        "--n_ctx", str(n_ctx), "--n_threads", threads, "--n_threads_batch", threads,
     ]  # fmt: skip
     if chat_format:
         command += ["--chat_format", chat_format]
