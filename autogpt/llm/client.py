@@ -29,6 +29,7 @@ from autogpt.llm.failures import final_error
 from autogpt.llm.quirks import Learnt, Quirks, build_body, recognise, stated_window
 from autogpt.llm.response_cap import ResponseTooLarge, capped_transport
 from autogpt.llm.retry import Failure, RetryPolicy, parse_retry_after, unreachable_reason
+from autogpt.llm.tool_choice import AUTO, with_auto_fallback
 from autogpt.llm.types import ChatReply, ChatRequest, ToolCall, Usage
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,12 @@ class OpenAIModelClient:
             if logged:
                 wire_log.debug(json.dumps({"request": body, "purpose": request.purpose}))
             try:
-                response = self._with_retries(functools.partial(self._post_chat, body), body=body)
+                response = self._with_retries(
+                    functools.partial(
+                        with_auto_fallback, self._post_chat, body, lambda: self._learn(*AUTO)
+                    ),
+                    body=body,
+                )
                 break
             except _Refused as refused:
                 self._learn(refused.learnt.name, refused.learnt.value)
