@@ -25,8 +25,10 @@ def _long_text(paragraphs: int) -> str:
 
 
 def _ctx(tmp_path: Path, server: ModelServer, **settings: Any) -> CommandContext:
-    ctx = make_ctx(tmp_path, make_settings(**settings), ask_model=helper_model(server))
+    values = make_settings(**settings)
+    ctx = make_ctx(tmp_path, values, ask_model=helper_model(server))
     ctx.count_tokens = encoder("cl100k_base").count
+    ctx.helper_window = values.fast_token_limit  # as the session sets it (the run's Limits)
     return ctx
 
 
@@ -73,6 +75,22 @@ def test_a_small_window_reads_in_parts_then_combines_within_the_call_limit(
     for request in model_server.requests:
         assert request.prompt_tokens + request.body["max_tokens"] <= 1900
     assert "Notes on part 1: notes one" in model_server.requests[2].body["messages"][1]["content"]
+
+
+def test_page_answers_keep_within_the_runs_window_not_the_raw_setting(
+    tmp_path: Path, model_server: ModelServer
+) -> None:
+    """FAST_TOKEN_LIMIT says 16,000, but the run's fast window is 1,900 (the model's window, or
+    --gpt4only's): each request of the page's answer stays within the run's window."""
+    model_server.add(reply("notes one"), reply("notes two"), reply("combined answer"))
+    ctx = _ctx(tmp_path, model_server, fast_token_limit=16000, browse_summary_max_calls=3)
+    ctx.helper_window = 1900
+    answer_question(
+        ctx, text=_long_text(400), question="Zanzibar pistachio gelato?", source="http://s.test/"
+    )
+    assert len(model_server.requests) == 3
+    for request in model_server.requests:
+        assert request.prompt_tokens + request.body["max_tokens"] <= 1900
 
 
 def test_one_allowed_call_means_one_request(tmp_path: Path, model_server: ModelServer) -> None:
