@@ -120,7 +120,7 @@ def _run_six_cycles(
 
 
 def _cycles(journal: list[dict[str, Any]]) -> int:
-    return sum(1 for e in journal if e["type"] in ("command_end", "unusable", "feedback"))
+    return sum(1 for e in journal if e["type"] in ("command_finished", "unusable", "feedback"))
 
 
 def test_agent_survives_six_cycles_of_a_small_local_model_in_json_mode(
@@ -129,7 +129,7 @@ def test_agent_survives_six_cycles_of_a_small_local_model_in_json_mode(
     server = start_llama_server(JSON_N_CTX)
     journal = _run_six_cycles(tmp_path, server, refused=[], OPENAI_FUNCTIONS="false")
     assert journal[0]["options"]["tool_mode"] is False
-    finished = any(e["type"] == "command_end" and e["command"] == "task_complete" for e in journal)
+    finished = any(e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal)
     assert _cycles(journal) == CYCLES or finished
 
 
@@ -142,5 +142,5 @@ def test_agent_survives_six_cycles_of_a_small_local_model_with_tool_calls(
     assert journal[0]["options"]["tool_mode"] is True
     # The server took the tools: the run never fell back to JSON replies.
     assert not [e for e in journal if e["type"] == "tool_mode"], journal
-    finished = any(e["type"] == "command_end" and e["command"] == "task_complete" for e in journal)
+    finished = any(e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal)
     assert _cycles(journal) == CYCLES or finished
