@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from autogpt.llm.catalog import ModelInfo
+from autogpt.llm.catalog import ModelInfo, is_reasoning_model
 from autogpt.prompt.context import reply_reserve, summary_reserve
 
 RESULT_SHARE = 0.25
@@ -45,7 +45,9 @@ class Limits:
         return cls(
             main_window=window,
             fast_window=min(fast_limit, fast.context_window),
-            reply_tokens=reply_reserve(window, main.max_output),
+            reply_tokens=reply_reserve(
+                window, main.max_output, reasoning=is_reasoning_model(main.name)
+            ),
             result_tokens=int(window * RESULT_SHARE),
             summary_tokens=summary_reserve(window),
             memory_tokens=int(window * memory_share),
@@ -58,7 +60,9 @@ class Limits:
             self,
             main_window=window,
             fast_window=min(self.fast_window, tokens),
-            reply_tokens=reply_reserve(window, main.max_output),
+            reply_tokens=reply_reserve(
+                window, main.max_output, reasoning=is_reasoning_model(main.name)
+            ),
             result_tokens=int(window * RESULT_SHARE),
             summary_tokens=summary_reserve(window),
             memory_tokens=int(self.memory_tokens * window / max(1, self.main_window)),

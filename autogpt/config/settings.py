@@ -50,8 +50,8 @@ class Settings(BaseSettings):
     """OpenAI's current inexpensive model (genai-prices: $0.10 / $0.50 per million tokens)."""
     smart_llm_model: str = "gpt-6.1-sol"
     """OpenAI's current strong model for agentic work, a fifth of gpt-6-astra's price."""
-    fast_token_limit: int = Field(default=4000, ge=256)
-    smart_token_limit: int = Field(default=8000, ge=256)
+    fast_token_limit: int = Field(default=16000, ge=256)
+    smart_token_limit: int = Field(default=32000, ge=256)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     openai_functions: Literal["auto", "true", "false"] = "auto"
     openai_timeout: float = Field(default=120.0, gt=0)

@@ -140,7 +140,15 @@ def fit(
     )
 
 
-def reply_reserve(limit: int, max_output: int) -> int:
-    """Tokens kept for the model's reply: a fifth of the limit, within sensible bounds (long
-    texts are written in parts; a reply cut at this length never runs a write)."""
-    return max(256, min(limit // 5, max_output, 2048))
+REPLY_MAX_TOKENS = 2048
+REASONING_REPLY_MAX_TOKENS = 8192
+"""A reasoning model's hidden reasoning counts against its reply's cap, so it gets more room."""
+
+
+def reply_reserve(limit: int, max_output: int, *, reasoning: bool = False) -> int:
+    """Tokens kept for the model's reply: a fifth of the limit (a quarter for a reasoning
+    model), within sensible bounds (long texts are written in parts; a reply cut at this length
+    never runs a write)."""
+    if reasoning:
+        return max(256, min(limit // 4, max_output, REASONING_REPLY_MAX_TOKENS))
+    return max(256, min(limit // 5, max_output, REPLY_MAX_TOKENS))

@@ -9,7 +9,7 @@ from autogpt.errors import ConfigError
 def test_defaults_match_auto_gpt() -> None:
     s = load_settings()
     assert (s.fast_llm_model, s.smart_llm_model) == ("gpt-6-luna", "gpt-6.1-sol")
-    assert (s.fast_token_limit, s.smart_token_limit) == (4000, 8000)
+    assert (s.fast_token_limit, s.smart_token_limit) == (16000, 32000)
     assert s.restrict_to_workspace is True
     assert s.execute_local_commands is False
     assert (s.authorise_command_key, s.exit_key) == ("y", "n")

@@ -44,6 +44,9 @@ def agent_env(server: ModelServer | None, **extra: str) -> dict[str, str]:
             # The tests' model since before the defaults became current (issue I): their token
             # budgets and request bodies (max_tokens, temperature) are written for it.
             "FAST_LLM_MODEL": "gpt-3.5-turbo",
+            # ... and their windows, the defaults before they grew with the models (16k / 32k)
+            "FAST_TOKEN_LIMIT": "4000",
+            "SMART_TOKEN_LIMIT": "8000",
         }
     )
     if server is not None:

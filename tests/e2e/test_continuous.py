@@ -123,7 +123,9 @@ def test_missing_api_key_without_terminal_exits_2_saying_where(tmp_path: Path) -
 def test_bad_setting_exits_2_without_traceback(tmp_path: Path, model_server: ModelServer) -> None:
     write_profile(tmp_path)
     (tmp_path / ".env").write_text("FAST_TOKEN_LIMIT=lots\n", encoding="utf-8")
-    done = run_agent(model_server, "-c", "-l", "1", "-y")
+    env = agent_env(model_server)
+    env.pop("FAST_TOKEN_LIMIT")  # .env decides
+    done = run_agent(model_server, "-c", "-l", "1", "-y", env=env)
     assert done.returncode == 2
     assert "FAST_TOKEN_LIMIT='lots': expected an integer" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr

@@ -86,7 +86,8 @@ def _run_six_cycles(
     write_profile(tmp_path)
     _write_env(tmp_path, server, **settings)
     env = agent_env(None)
-    for name in ("OPENAI_FUNCTIONS", "MEMORY_BACKEND"):  # .env decides, as for a user
+    for name in ("OPENAI_FUNCTIONS", "MEMORY_BACKEND", "FAST_TOKEN_LIMIT", "SMART_TOKEN_LIMIT"):
+        # .env decides, as for a user
         env.pop(name, None)
     done = run_agent(None, "-c", "-l", str(CYCLES), "-y", env=env, timeout=RUN_TIMEOUT)
     shown = done.stdout + done.stderr
@@ -129,7 +130,9 @@ def test_agent_survives_six_cycles_of_a_small_local_model_in_json_mode(
     server = start_llama_server(JSON_N_CTX)
     journal = _run_six_cycles(tmp_path, server, refused=[], OPENAI_FUNCTIONS="false")
     assert journal[0]["options"]["tool_mode"] is False
-    finished = any(e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal)
+    finished = any(
+        e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal
+    )
     assert _cycles(journal) == CYCLES or finished
 
 
@@ -142,5 +145,7 @@ def test_agent_survives_six_cycles_of_a_small_local_model_with_tool_calls(
     assert journal[0]["options"]["tool_mode"] is True
     # The server took the tools: the run never fell back to JSON replies.
     assert not [e for e in journal if e["type"] == "tool_mode"], journal
-    finished = any(e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal)
+    finished = any(
+        e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal
+    )
     assert _cycles(journal) == CYCLES or finished

@@ -90,3 +90,10 @@ def test_a_newest_turn_too_big_for_any_request_is_dropped_to_be_folded() -> None
     )
     assert f.drop == 2
     assert f.prompt_tokens + 800 <= 4000
+
+
+def test_a_reasoning_model_gets_more_room_for_its_reply() -> None:
+    """Its hidden reasoning counts against the cap: a quarter of the limit, up to 8,192."""
+    assert reply_reserve(16000, 128000, reasoning=True) == 4000
+    assert reply_reserve(128000, 128000, reasoning=True) == 8192
+    assert reply_reserve(16000, 128000) == 2048
