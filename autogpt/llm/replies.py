@@ -1,0 +1,167 @@
+"""A :class:`ChatReply` from the endpoint's answer: a whole completion, or a stream of chunks.
+
+No openai import: the SDK's typed objects are read by attribute. A stream is assembled in full
+before anything is returned: the text, ``reasoning_content`` and each tool call's arguments from
+their deltas, and usage from the last chunk (``stream_options.include_usage``), estimated when the
+endpoint sends none. A stream that ends before any choice finished is :class:`StreamCut`, a
+transient failure retried like a dropped connection: a partial reply is never acted on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from autogpt.llm.types import ChatReply, ToolCall, Usage
+
+DeltaCallback = Callable[[str, str], None]
+"""(reply text so far, reasoning so far), each bounded (see :data:`PROGRESS_TEXT_CHARS`)."""
+
+PROGRESS_TEXT_CHARS = 16_000
+"""The reply text passed to ``on_delta`` stops growing here: a display needs only the beginning
+(the thoughts), and a hostile reply of megabytes must not cost a copy per chunk."""
+PROGRESS_REASONING_CHARS = 2_000
+"""Of the reasoning, only the newest characters are passed on (it is shown as it goes)."""
+
+
+class StreamCut(Exception):
+    """The stream ended before the reply was complete (no finish_reason, no ``[DONE]``)."""
+
+
+def from_completion(response: Any) -> ChatReply:
+    """A non-streaming ``chat.completion``."""
+    choice = response.choices[0] if response.choices else None
+    message = choice.message if choice else None
+    calls = []
+    for call in getattr(message, "tool_calls", None) or []:
+        fn = getattr(call, "function", None)
+        if fn is None:
+            continue
+        calls.append(ToolCall(id=call.id or "", name=fn.name or "", arguments=fn.arguments or ""))
+    reasoning = getattr(message, "reasoning_content", None)
+    return ChatReply(
+        text=getattr(message, "content", None),
+        tool_calls=calls,
+        usage=_usage(response.usage),
+        finish_reason=choice.finish_reason if choice else None,
+        model=response.model or "",
+        reasoning=reasoning if isinstance(reasoning, str) and reasoning else None,
+    )
+
+
+def _usage(usage: Any) -> Usage:
+    details = getattr(usage, "prompt_tokens_details", None)
+    return Usage(
+        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+        cached_tokens=int(getattr(details, "cached_tokens", 0) or 0),
+    )
+
+
+@dataclass
+class _Call:
+    id: str = ""
+    name: str = ""
+    arguments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Progress:
+    """What ``on_delta`` is shown: the text's beginning and the reasoning's end, each bounded."""
+
+    on_delta: DeltaCallback | None
+    text: str = ""
+    reasoning: str = ""
+
+    def add(self, text: str, reasoning: str) -> None:
+        changed = False
+        if text and len(self.text) < PROGRESS_TEXT_CHARS:
+            self.text += text[: PROGRESS_TEXT_CHARS - len(self.text)]
+            changed = True
+        if reasoning:
+            self.reasoning = (self.reasoning + reasoning[-PROGRESS_REASONING_CHARS:])[
+                -PROGRESS_REASONING_CHARS:
+            ]
+            changed = True
+        if changed and self.on_delta is not None:
+            self.on_delta(self.text, self.reasoning)
+
+
+def from_stream(
+    chunks: Iterable[Any],
+    *,
+    on_delta: DeltaCallback | None = None,
+    estimate: Callable[[str], int] | None = None,
+) -> ChatReply:
+    """Assemble a ``chat.completion.chunk`` stream; ``estimate`` counts the completion's tokens
+    when the stream carries no usage."""
+    text: list[str] = []
+    reasoning: list[str] = []
+    calls: dict[int, _Call] = {}
+    usage: Any = None
+    finish: str | None = None
+    model = ""
+    progress = _Progress(on_delta)
+    for chunk in chunks:
+        model = getattr(chunk, "model", None) or model
+        usage = getattr(chunk, "usage", None) or usage
+        for choice in getattr(chunk, "choices", None) or []:
+            if getattr(choice, "index", 0):
+                continue  # n=1: only the first choice is ours
+            finish = getattr(choice, "finish_reason", None) or finish
+            delta = getattr(choice, "delta", None)
+            if delta is not None:
+                _take(delta, text, reasoning, calls, progress)
+    if finish is None:
+        raise StreamCut("the stream ended before the reply was complete")
+    tool_calls = [
+        ToolCall(id=c.id, name=c.name, arguments="".join(c.arguments))
+        for _, c in sorted(calls.items())
+        if c.name
+    ]
+    whole = "".join(text)
+    joined_reasoning = "".join(reasoning)
+    found = _usage(usage)
+    if usage is None and estimate is not None:
+        produced = whole + joined_reasoning + "".join(c.name + c.arguments for c in tool_calls)
+        found = Usage(completion_tokens=estimate(produced))
+    return ChatReply(
+        text=whole if text else None,
+        tool_calls=tool_calls,
+        usage=found,
+        finish_reason=finish,
+        model=model,
+        reasoning=joined_reasoning or None,
+    )
+
+
+def _take(
+    delta: Any,
+    text: list[str],
+    reasoning: list[str],
+    calls: dict[int, _Call],
+    progress: _Progress,
+) -> None:
+    content = getattr(delta, "content", None)
+    thought = getattr(delta, "reasoning_content", None)
+    if not isinstance(thought, str):  # the SDK keeps unknown fields in model_extra
+        extra = getattr(delta, "model_extra", None) or {}
+        thought = extra.get("reasoning_content") if isinstance(extra, dict) else None
+    content = content if isinstance(content, str) else ""
+    thought = thought if isinstance(thought, str) else ""
+    if content:
+        text.append(content)
+    if thought:
+        reasoning.append(thought)
+    for call in getattr(delta, "tool_calls", None) or []:
+        index = getattr(call, "index", None)
+        slot = calls.setdefault(index if isinstance(index, int) else len(calls), _Call())
+        slot.id = getattr(call, "id", None) or slot.id
+        fn = getattr(call, "function", None)
+        if fn is not None:
+            slot.name = slot.name or getattr(fn, "name", None) or ""  # sent once, whole
+            piece = getattr(fn, "arguments", None)
+            if isinstance(piece, str) and piece:
+                slot.arguments.append(piece)
+    progress.add(content, thought)
