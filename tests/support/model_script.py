@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.openai_errors import ERROR_FACTORIES, Error, error
@@ -121,6 +121,8 @@ class RequestRecord:
     """1-based position of the answering step in the script; None when no step was consumed."""
     client_address: str = ""
     """The address the request came from (a proxy's, when it went through one)."""
+    chunks_sent: list[float] = field(default_factory=list)
+    """``time.monotonic()`` as each chunk of a streamed answer was written (``sse.py``)."""
 
     @property
     def model(self) -> str | None:

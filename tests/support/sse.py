@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,6 +60,7 @@ def send(
         data = f"data: {event}\n\n".encode()
         handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         handler.wfile.flush()
+        record.chunks_sent.append(time.monotonic())
     handler.wfile.write(b"0\r\n\r\n")
 
 
