@@ -11,7 +11,6 @@ told to ``on_learnt(name, value)`` once, and the request sent again without it.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import json
@@ -29,7 +28,7 @@ from autogpt.llm.catalog import encoding, is_reasoning_model
 from autogpt.llm.failures import final_error
 from autogpt.llm.quirks import Learnt, Quirks, build_body, recognise, stated_window
 from autogpt.llm.replies import StreamCut, from_completion, from_stream
-from autogpt.llm.response_cap import ResponseTooLarge, capped_transport
+from autogpt.llm.response_cap import ResponseTooLarge, http_client
 from autogpt.llm.retry import (
     Failure,
     RetryPolicy,
@@ -133,7 +132,7 @@ class OpenAIModelClient:
                 "api_key": key.get_secret_value() if key else "missing",
                 "max_retries": 0,
                 "timeout": self.settings.openai_timeout,
-                "http_client": _http_client(openai.DefaultHttpxClient, self.proxy),
+                "http_client": http_client(openai.DefaultHttpxClient, self.proxy),
             }
             if self.azure:  # POST /openai/deployments/<deployment>/...?api-version=, api-key
                 self._client = openai.AzureOpenAI(
@@ -215,19 +214,31 @@ class OpenAIModelClient:
             stream_cls=Stream[ChatCompletionChunk],
         )
         with stream:
-            if "event-stream" not in stream.response.headers.get("content-type", ""):
-                # a relay that answers a streaming request with one whole JSON completion
-                whole = ChatCompletion.model_validate_json(stream.response.read())
-                self._learn("stream", False)
-                return from_completion(whole)
+            if "json" in stream.response.headers.get("content-type", ""):
+                return self._whole_answer(stream.response.read())
             limits = stream.response.request.extensions.get("timeout")
             if isinstance(limits, dict):  # httpcore reads it as the body's reading begins
                 limits["read"] = self.settings.stream_idle_timeout
-            return from_stream(
-                stream,
-                on_delta=request.on_delta,
-                estimate=encoder(encoding(request.model)).count,
-            )
+            try:
+                return from_stream(
+                    stream,
+                    on_delta=request.on_delta,
+                    estimate=encoder(encoding(request.model)).count,
+                )
+            except ValueError as exc:  # a chunk that is not JSON: a garbled answer, retried
+                raise StreamCut(f"the stream held an unreadable chunk ({exc})") from None
+
+    def _whole_answer(self, raw: bytes) -> ChatReply:
+        """A relay's one JSON completion to a streaming request: used, and whole replies asked
+        for from then on."""
+        from openai.types.chat import ChatCompletion
+
+        try:
+            whole = ChatCompletion.model_validate_json(raw)
+        except ValueError:
+            raise StreamCut("a streaming request was answered with JSON that is no reply") from None
+        self._learn("stream", False)
+        return from_completion(whole)
 
     # --- embeddings ---------------------------------------------------------------------
     def embed(
@@ -350,19 +361,6 @@ class OpenAIModelClient:
             "tool_choice" in message or "tools" in message or "tool choice" in message
         ):
             raise ToolsRejected(message)
-
-
-def _http_client(base: type, proxy: str | None) -> Any:
-    """The SDK's HTTP client with the proxy ``config.proxy`` chose (not httpx's own reading of
-    the environment), closed when dropped, as the SDK closes the one it makes itself."""
-
-    class _Client(base):  # type: ignore[misc]  # a base class chosen at run time
-        def __del__(self) -> None:
-            if not self.is_closed:
-                with contextlib.suppress(Exception):
-                    self.close()
-
-    return _Client(transport=capped_transport(proxy), trust_env=False)
 
 
 KEY_CHECK_TIMEOUT = 15.0

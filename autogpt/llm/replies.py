@@ -53,10 +53,15 @@ def from_completion(response: Any) -> ChatReply:
 def _usage(usage: Any) -> Usage:
     details = getattr(usage, "prompt_tokens_details", None)
     return Usage(
-        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-        cached_tokens=int(getattr(details, "cached_tokens", 0) or 0),
+        prompt_tokens=_count(getattr(usage, "prompt_tokens", 0)),
+        completion_tokens=_count(getattr(usage, "completion_tokens", 0)),
+        cached_tokens=_count(getattr(details, "cached_tokens", 0)),
     )
+
+
+def _count(value: Any) -> int:
+    """A token count as sent; anything else (a hostile or broken endpoint's) counts 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 @dataclass
