@@ -12,7 +12,14 @@ whose output is timed as it is written (a terminal of 100 columns, written to me
 - request -> first visible thought, and request -> whole reply (what a user waited before, with
   the spinner alone); their ratio.
 
-Medians over ``--repeat`` runs. Prints figures; not a test.
+Medians over ``--repeat`` runs.
+
+The cached-prefix share (``--prefix``, the issue's second figure): the 30-cycle research run of
+``tokens_per_cycle.py`` (``python -m autogpt -c -y --gpt3only``, JSON mode, streaming) at a 4k,
+16k and 128k token limit; for each main request after the first, the share of its tokens
+(cl100k_base over the messages as received) that are a prefix of the previous main request's,
+which a provider's prompt cache can serve; mean and lowest share per run (target: mean >= 0.9 at
+16k and 128k). Prints figures; not a test.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -42,6 +50,8 @@ from autogpt.ui.render import Renderer  # noqa: E402
 from tests.support.model_script import Reply, streamed  # noqa: E402
 from tests.support.model_server import ModelServer  # noqa: E402
 from tests.support.token_count import tiktoken_cache_dir  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TARGET_MS = 50.0
 LABEL = "THOUGHTS SO FAR: "
@@ -109,11 +119,69 @@ def run_once(server: ModelServer, chunk_chars: int) -> tuple[float, float, float
     return screen.first_thought - sent, screen.first_thought - started, whole - started
 
 
+PREFIX_TARGET = 0.9
+PREFIX_WINDOWS: tuple[tuple[str, str, int, int], ...] = (
+    ("4k", "gpt-3.5-turbo-0613", 4097, 4000),
+    ("16k", "gpt-4o", 128000, 16000),
+    ("128k", "gpt-4o", 128000, 128000),
+)
+
+
+def _prompt_tokens(messages: list[dict[str, Any]]) -> list[int]:
+    import tiktoken
+
+    parts = []
+    for m in messages:
+        content = m.get("content")
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        parts.append(f"<|{m.get('role')}|>{text or ''}")
+        if m.get("tool_calls"):
+            parts.append(json.dumps(m["tool_calls"], ensure_ascii=False))
+    encoding = tiktoken.get_encoding("cl100k_base")
+    return encoding.encode("".join(parts), disallowed_special=())
+
+
+def _shared(previous: list[int], current: list[int]) -> int:
+    n = 0
+    for a, b in zip(previous, current, strict=False):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def prefix_shares(cycles: int) -> None:
+    """The issue's second figure: each prompt's share that is the previous prompt's prefix."""
+    from _common import Responder, TimedServer, agent_env, is_summary, run_agent, run_folder
+    from tokens_per_cycle import research_run
+
+    scenario = research_run(cycles)
+    print(f"\ncached-prefix share, {scenario.name} run, JSON mode, streaming")
+    print(f"{'limit':<6} {'main requests':>13} {'mean share':>11} {'lowest':>7}  target")
+    for name, model, window, limit in PREFIX_WINDOWS:
+        with (
+            TimedServer([Responder(scenario.actions)], loop=True, context_window=window) as server,
+            run_folder(scenario.files) as folder,
+        ):
+            env = agent_env(server, FAST_LLM_MODEL=model, FAST_TOKEN_LIMIT=str(limit))
+            run = run_agent(folder, env, "-c", "-l", str(cycles + 10), "-y", "--gpt3only")
+            main = [r for r in server.requests if not is_summary(r)]
+        run.check(0)
+        prompts = [_prompt_tokens(r.messages) for r in main]
+        shares = [_shared(a, b) / len(b) for a, b in zip(prompts, prompts[1:], strict=False) if b]
+        mean = statistics.mean(shares) if shares else 0.0
+        wanted = name != "4k"
+        verdict = ("PASS" if mean >= PREFIX_TARGET else "MISS") if wanted else "-"
+        print(f"{name:<6} {len(main):>13} {mean:>11.3f} {min(shares, default=0):>7.3f}  {verdict}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--chunk-chars", type=int, default=8)
     parser.add_argument("--chunk-delay", type=float, default=0.02)
+    parser.add_argument("--prefix", action="store_true", help="also the cached-prefix share")
+    parser.add_argument("--cycles", type=int, default=30, help="cycles of the --prefix runs")
     args = parser.parse_args(argv)
     cache = tiktoken_cache_dir()
     if cache:
@@ -141,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{'first visible thought / whole reply':<44} {visible / whole:>10.3f}  "
         f"({whole / visible:.0f}x sooner)"
     )
+    if args.prefix:
+        prefix_shares(args.cycles)
     return 0
 
 

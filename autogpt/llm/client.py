@@ -198,7 +198,7 @@ class OpenAIModelClient:
         never cut off by a total."""
         import httpx2
         from openai import Stream
-        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+        from openai.types.chat import ChatCompletion
 
         if not body.get("stream"):
             return from_completion(
@@ -211,7 +211,7 @@ class OpenAIModelClient:
             cast_to=ChatCompletion,
             options={"timeout": timeout},
             stream=True,
-            stream_cls=Stream[ChatCompletionChunk],
+            stream_cls=Stream[object],  # chunks as parsed: typed ones cost 0.5 ms each
         )
         with stream:
             if "json" in stream.response.headers.get("content-type", ""):

@@ -1,10 +1,11 @@
 """A :class:`ChatReply` from the endpoint's answer: a whole completion, or a stream of chunks.
 
-No openai import: the SDK's typed objects are read by attribute. A stream is assembled in full
-before anything is returned: the text, ``reasoning_content`` and each tool call's arguments from
-their deltas, and usage from the last chunk (``stream_options.include_usage``), estimated when the
-endpoint sends none. A stream that ends before any choice finished is :class:`StreamCut`, a
-transient failure retried like a dropped connection: a partial reply is never acted on.
+No openai import: a completion is the SDK's typed object, read by attribute; a stream's chunks
+come as parsed JSON. A stream is assembled in full before anything is returned: the text,
+``reasoning_content`` and each tool call's arguments from their deltas, and usage from the last
+chunk (``stream_options.include_usage``), estimated when the endpoint sends none. A stream that
+ends before any choice finished is :class:`StreamCut`, a transient failure retried like a
+dropped connection: a partial reply is never acted on.
 """
 
 from __future__ import annotations
@@ -99,8 +100,9 @@ def from_stream(
     on_delta: DeltaCallback | None = None,
     estimate: Callable[[str], int] | None = None,
 ) -> ChatReply:
-    """Assemble a ``chat.completion.chunk`` stream; ``estimate`` counts the completion's tokens
-    when the stream carries no usage."""
+    """Assemble a stream of ``chat.completion.chunk`` objects as parsed from JSON (plain dicts:
+    the SDK's typed objects cost most of the time of a long stream); anything of another shape
+    is skipped. ``estimate`` counts the completion's tokens when the stream carries no usage."""
     text: list[str] = []
     reasoning: list[str] = []
     calls: dict[int, _Call] = {}
@@ -109,14 +111,17 @@ def from_stream(
     model = ""
     progress = _Progress(on_delta)
     for chunk in chunks:
-        model = getattr(chunk, "model", None) or model
-        usage = getattr(chunk, "usage", None) or usage
-        for choice in getattr(chunk, "choices", None) or []:
-            if getattr(choice, "index", 0):
+        if not isinstance(chunk, dict):
+            continue
+        model = _text(chunk.get("model")) or model
+        usage = chunk.get("usage") if isinstance(chunk.get("usage"), dict) else usage
+        choices = chunk.get("choices")
+        for choice in choices if isinstance(choices, list) else []:
+            if not isinstance(choice, dict) or choice.get("index", 0):
                 continue  # n=1: only the first choice is ours
-            finish = getattr(choice, "finish_reason", None) or finish
-            delta = getattr(choice, "delta", None)
-            if delta is not None:
+            finish = _text(choice.get("finish_reason")) or finish
+            delta = choice.get("delta")
+            if isinstance(delta, dict):
                 _take(delta, text, reasoning, calls, progress)
     if finish is None:
         raise StreamCut("the stream ended before the reply was complete")
@@ -127,7 +132,7 @@ def from_stream(
     ]
     whole = "".join(text)
     joined_reasoning = "".join(reasoning)
-    found = _usage(usage)
+    found = _dict_usage(usage)
     if usage is None and estimate is not None:
         produced = whole + joined_reasoning + "".join(c.name + c.arguments for c in tool_calls)
         found = Usage(completion_tokens=estimate(produced))
@@ -141,32 +146,46 @@ def from_stream(
     )
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _dict_usage(usage: dict[str, Any] | None) -> Usage:
+    usage = usage or {}
+    details = usage.get("prompt_tokens_details")
+    cached = details.get("cached_tokens") if isinstance(details, dict) else 0
+    return Usage(
+        prompt_tokens=_count(usage.get("prompt_tokens")),
+        completion_tokens=_count(usage.get("completion_tokens")),
+        cached_tokens=_count(cached),
+    )
+
+
 def _take(
-    delta: Any,
+    delta: dict[str, Any],
     text: list[str],
     reasoning: list[str],
     calls: dict[int, _Call],
     progress: _Progress,
 ) -> None:
-    content = getattr(delta, "content", None)
-    thought = getattr(delta, "reasoning_content", None)
-    if not isinstance(thought, str):  # the SDK keeps unknown fields in model_extra
-        extra = getattr(delta, "model_extra", None) or {}
-        thought = extra.get("reasoning_content") if isinstance(extra, dict) else None
-    content = content if isinstance(content, str) else ""
-    thought = thought if isinstance(thought, str) else ""
+    content = _text(delta.get("content"))
+    thought = _text(delta.get("reasoning_content"))
     if content:
         text.append(content)
     if thought:
         reasoning.append(thought)
-    for call in getattr(delta, "tool_calls", None) or []:
-        index = getattr(call, "index", None)
+    pieces = delta.get("tool_calls")
+    for call in pieces if isinstance(pieces, list) else []:
+        if not isinstance(call, dict):
+            continue
+        index = call.get("index")
         slot = calls.setdefault(index if isinstance(index, int) else len(calls), _Call())
-        slot.id = getattr(call, "id", None) or slot.id
-        fn = getattr(call, "function", None)
-        if fn is not None:
-            slot.name = slot.name or getattr(fn, "name", None) or ""  # sent once, whole
-            piece = getattr(fn, "arguments", None)
-            if isinstance(piece, str) and piece:
+        slot.id = _text(call.get("id")) or slot.id
+        fn = call.get("function")
+        if isinstance(fn, dict):
+            slot.name = slot.name or _text(fn.get("name"))  # sent once, whole
+            piece = _text(fn.get("arguments"))
+            if piece:
                 slot.arguments.append(piece)
-    progress.add(content, thought)
+    if content or thought:
+        progress.add(content, thought)

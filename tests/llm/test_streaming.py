@@ -202,3 +202,21 @@ def test_transient_errors_are_retried_still_streaming(model_server_factory: Star
     learnt: list[tuple[str, Any]] = []
     assert _client(server, learnt=learnt).complete(_request()).text == "ok"
     assert learnt == [] and [r.body.get("stream") for r in server.requests] == [True, True]
+
+
+def test_chunks_of_the_wrong_shape_are_skipped_not_fatal() -> None:
+    """A broken or hostile endpoint's chunks, as the SDK hands them over (parsed JSON)."""
+    from autogpt.llm.replies import from_stream
+
+    chunks: list[object] = [
+        5,
+        {"choices": "x"},
+        {"choices": [7, {"delta": {"content": 3, "tool_calls": "no", "reasoning_content": []}}]},
+        {"choices": [{"delta": {"tool_calls": [{"index": 0, "function": {"name": 1}}]}}]},
+        {"choices": [{"index": 1, "delta": {"content": "another choice"}}]},
+        {"choices": [{"delta": {"content": "ok"}, "finish_reason": "stop"}]},
+        {"choices": [], "usage": {"prompt_tokens": "many", "completion_tokens": -4}},
+    ]
+    answer = from_stream(chunks)
+    assert (answer.text, answer.tool_calls, answer.finish_reason) == ("ok", [], "stop")
+    assert (answer.usage.prompt_tokens, answer.usage.completion_tokens) == (0, 0)

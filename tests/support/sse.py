@@ -8,6 +8,7 @@ request asked for ``stream_options.include_usage``, a chunk with no choices and 
 ``data: [DONE]``. The body is chunked (HTTP/1.1), so a stream cut midway (``drop_after``) is
 seen by the client as the broken answer it is, not as a short one.
 
+A plain :class:`Reply` goes in pieces of 8 characters, or about 64 pieces when it is long.
 A server made with ``streams=False`` is a relay that ignores ``stream`` and answers one whole
 JSON completion.
 """
@@ -38,7 +39,7 @@ def send(
     streams: bool = True,
 ) -> None:
     """Answer ``record`` with ``step``: streamed when asked for (and ``streams``), else whole."""
-    timing = step if isinstance(step, Streamed) else Streamed(step)
+    timing = step if isinstance(step, Streamed) else Streamed(step, _chunk_chars(step))
     whole = completion_body(record, timing.reply)
     if not wants_stream(record) or not streams:
         handler.send_body(200, whole)
@@ -117,6 +118,13 @@ def _events(record: RequestRecord, timing: Streamed, whole: dict[str, Any]) -> I
             }
         )
     yield "[DONE]"
+
+
+def _chunk_chars(step: Reply) -> int:
+    """A plain reply's piece size: 8 characters, larger for a long reply (about 64 pieces)."""
+    total = len(step.text or "") + len(step.reasoning or "")
+    total += sum(len(call.arguments) for call in step.tool_calls)
+    return max(8, total // 64)
 
 
 def _pieces(text: str | None, size: int) -> Iterator[str]:
