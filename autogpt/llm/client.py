@@ -27,7 +27,7 @@ from autogpt.errors import ConfigError, ModelRejected, ModelUnavailable
 from autogpt.llm.catalog import encoding, is_reasoning_model
 from autogpt.llm.failures import final_error
 from autogpt.llm.quirks import Learnt, Quirks, build_body, recognise, stated_window
-from autogpt.llm.replies import StreamCut, from_completion, from_stream
+from autogpt.llm.replies import StreamCut, StreamEmpty, from_completion, from_stream
 from autogpt.llm.response_cap import ResponseTooLarge, http_client
 from autogpt.llm.retry import (
     Failure,
@@ -225,6 +225,8 @@ class OpenAIModelClient:
                     on_delta=request.on_delta,
                     estimate=encoder(encoding(request.model)).count,
                 )
+            except StreamEmpty:  # asked again at once without streaming, from then on
+                raise _Refused(Learnt("stream", False)) from None
             except ValueError as exc:  # a chunk that is not JSON: a garbled answer, retried
                 raise StreamCut(f"the stream held an unreadable chunk ({exc})") from None
 

@@ -30,6 +30,11 @@ class StreamCut(Exception):
     """The stream ended before the reply was complete (no finish_reason, no ``[DONE]``)."""
 
 
+class StreamEmpty(StreamCut):
+    """The answer ended properly without a single event: the endpoint cannot stream this request
+    (llama.cpp's server with tools: "Automatic streaming tool choice is not supported")."""
+
+
 def from_completion(response: Any) -> ChatReply:
     """A non-streaming ``chat.completion``."""
     choice = response.choices[0] if response.choices else None
@@ -110,7 +115,9 @@ def from_stream(
     finish: str | None = None
     model = ""
     progress = _Progress(on_delta)
+    seen = False
     for chunk in chunks:
+        seen = True
         if not isinstance(chunk, dict):
             continue
         model = _text(chunk.get("model")) or model
@@ -123,6 +130,8 @@ def from_stream(
             delta = choice.get("delta")
             if isinstance(delta, dict):
                 _take(delta, text, reasoning, calls, progress)
+    if not seen:
+        raise StreamEmpty("the endpoint answered a streaming request with no events")
     if finish is None:
         raise StreamCut("the stream ended before the reply was complete")
     tool_calls = [

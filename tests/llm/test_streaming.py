@@ -182,6 +182,35 @@ def test_plain_json_to_a_streaming_request_is_used_and_learnt(
     assert [r.body.get("stream") for r in server.requests] == [True, None]
 
 
+def test_an_answer_with_no_events_is_asked_again_at_once_without_streaming(
+    model_server_factory: Start,
+) -> None:
+    """llama.cpp's server with tools: 200, then the stream ends without a single event."""
+    server = model_server_factory(
+        streamed(reply("never sent"), drop_after=0, ended=True), reply("whole"), reply("again")
+    )
+    learnt: list[tuple[str, Any]] = []
+    waits: list[Failure] = []
+    client = _client(server, learnt=learnt, waits=waits)
+    assert client.complete(_request()).text == "whole"
+    assert client.complete(_request()).text == "again"
+    assert learnt == [("stream", False)] and waits == []
+    assert [r.body.get("stream") for r in server.requests] == [True, None, None]
+
+
+def test_a_stream_ending_early_without_a_break_is_retried_streaming(
+    model_server_factory: Start,
+) -> None:
+    server = model_server_factory(
+        streamed(reply("PARTIAL " * 5), chunk_chars=4, drop_after=3, ended=True), reply("whole")
+    )
+    learnt: list[tuple[str, Any]] = []
+    waits: list[Failure] = []
+    assert _client(server, learnt=learnt, waits=waits).complete(_request()).text == "whole"
+    assert learnt == [] and [w.kind for w in waits] == ["connection"]
+    assert [r.body.get("stream") for r in server.requests] == [True, True]
+
+
 def test_a_stream_refusal_learnt_earlier_is_kept(model_server_factory: Start) -> None:
     """--resume hands the client the quirks replayed from the journal."""
     server = model_server_factory(reply("ok"))

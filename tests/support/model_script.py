@@ -74,6 +74,9 @@ class Streamed:
     chunk_delay: float = 0.0
     first_delay: float = 0.0
     drop_after: int | None = None
+    ended: bool = False
+    """With ``drop_after``: end the answer properly there instead of breaking the connection
+    (llama.cpp's server, when it cannot stream a request, answers 200 with no event at all)."""
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,9 @@ def streamed(
     chunk_delay: float = 0.0,
     first_delay: float = 0.0,
     drop_after: int | None = None,
+    ended: bool = False,
 ) -> Streamed:
-    return Streamed(step, chunk_chars, chunk_delay, first_delay, drop_after)
+    return Streamed(step, chunk_chars, chunk_delay, first_delay, drop_after, ended)
 
 
 def delay(seconds: float, *, then: Step) -> Delay:

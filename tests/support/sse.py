@@ -55,7 +55,9 @@ def send(
         return
     for sent, event in enumerate(_events(record, timing, whole)):
         if timing.drop_after is not None and sent >= timing.drop_after:
-            return  # no last chunk: the client sees the connection break
+            if timing.ended:
+                handler.wfile.write(b"0\r\n\r\n")
+            return  # without ``ended``, no last chunk: the client sees the connection break
         if sent and timing.chunk_delay and closing.wait(timing.chunk_delay):
             return
         data = f"data: {event}\n\n".encode()
