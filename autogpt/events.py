@@ -200,7 +200,8 @@ class ToolModeChanged(_Event):
 class QuirkLearnt(_Event):
     """Something the endpoint refuses, learnt from its answer and kept for the session
     (``llm/quirks.py``): ``tool_choice``, ``token_param``, ``temperature``, ``system_role``,
-    ``enable_thinking``, or ``context_window`` (the window it stated: ``{model: tokens}``)."""
+    ``enable_thinking``, ``stream`` (False: whole replies), or ``context_window`` (the window it
+    stated: ``{model: tokens}``)."""
 
     type: Literal["quirk"] = "quirk"
     name: str

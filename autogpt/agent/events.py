@@ -42,6 +42,16 @@ class ReasoningShown:
 
 
 @dataclass(frozen=True)
+class ThoughtDelta:
+    """The reply so far while it streams in, for the live view: its beginning (the thoughts) and
+    the newest of its reasoning, each bounded (``llm/replies.py``). Display only: never
+    journaled, never parsed; the proposal is shown once the reply is complete."""
+
+    text: str
+    reasoning: str = ""
+
+
+@dataclass(frozen=True)
 class Notice:
     text: str
     level: Literal["info", "warn", "error", "debug"] = "info"
@@ -69,6 +79,15 @@ class Authorized:
     """Commands still pre-authorized after this one (``y -N``)."""
 
 
-Event = Thinking | ProposalShown | ResultShown | ReasoningShown | Notice | CostLine | Authorized
+Event = (
+    Thinking
+    | ProposalShown
+    | ResultShown
+    | ReasoningShown
+    | ThoughtDelta
+    | Notice
+    | CostLine
+    | Authorized
+)
 Shown = Event | RunEvent
 Show = Callable[[Shown], None]

@@ -14,7 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from autogpt.agent.events import CostLine, Notice, ReasoningShown, Show, Thinking
+from autogpt.agent.events import (
+    CostLine,
+    Notice,
+    ReasoningShown,
+    Show,
+    Thinking,
+    ThoughtDelta,
+)
 from autogpt.agent.limits import Limits
 from autogpt.agent.state import RunState
 from autogpt.errors import RunStopped
@@ -84,11 +91,16 @@ class ModelCalls:
             tools=tools,
             tool_choice="required" if tools else None,
             purpose=purpose,
+            on_delta=self._stream_to_screen,
         )
         reply = self.send(request, self.models.main, prompt_tokens, label="Thinking...")
         if reply.reasoning:
             self.show(ReasoningShown(reply.reasoning))
         return reply
+
+    def _stream_to_screen(self, text: str, reasoning: str) -> None:
+        """The reply so far, as it streams in: shown live, never recorded."""
+        self.show(ThoughtDelta(text, reasoning))
 
     def helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
         """A helper conversation on the fast model (page answers): no system prompt of ours, no

@@ -55,7 +55,13 @@ class Settings(BaseSettings):
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     openai_functions: Literal["auto", "true", "false"] = "auto"
     openai_timeout: float = Field(default=120.0, gt=0)
-    """Seconds per model request before it counts as failed and is retried."""
+    """Seconds per model request before it counts as failed and is retried; streaming, the
+    seconds to the reply's first chunk."""
+    stream_replies: bool = True
+    """Ask for replies as a stream (shown as they arrive); off by itself for endpoints that
+    refuse it."""
+    stream_idle_timeout: float = Field(default=60.0, gt=0)
+    """Streaming: the longest wait between two chunks before the request is retried."""
     openai_max_retries: int = Field(default=6, ge=0, le=20)
     openai_retry_max_wait: float = Field(default=60.0, gt=0)
     """The longest single wait between retries, in seconds (Retry-After is honoured up to it)."""

@@ -11,7 +11,7 @@ told to ``on_learnt(name, value)`` once, and the request sent again without it.
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import functools
 import json
 import logging
@@ -24,13 +24,23 @@ from autogpt.config.azure import azure_setup
 from autogpt.config.proxy import proxy_setting, redact
 from autogpt.config.settings import Settings
 from autogpt.errors import ConfigError, ModelRejected, ModelUnavailable
-from autogpt.llm.catalog import is_reasoning_model
+from autogpt.llm.catalog import encoding, is_reasoning_model
 from autogpt.llm.failures import final_error
 from autogpt.llm.quirks import Learnt, Quirks, build_body, recognise, stated_window
-from autogpt.llm.response_cap import ResponseTooLarge, capped_transport
-from autogpt.llm.retry import Failure, RetryPolicy, parse_retry_after, unreachable_reason
+from autogpt.llm.replies import StreamCut, StreamEmpty, from_completion, from_stream
+from autogpt.llm.response_cap import ResponseTooLarge, http_client
+from autogpt.llm.retry import (
+    Failure,
+    RetryPolicy,
+    is_proxy_auth_refusal,
+    is_proxy_error,
+    parse_retry_after,
+    root_cause,
+    unreachable_reason,
+)
+from autogpt.llm.tokens import encoder
 from autogpt.llm.tool_choice import AUTO, with_auto_fallback
-from autogpt.llm.types import ChatReply, ChatRequest, ToolCall, Usage
+from autogpt.llm.types import ChatReply, ChatRequest
 
 log = logging.getLogger(__name__)
 wire_log = logging.getLogger("autogpt.wire")
@@ -122,7 +132,7 @@ class OpenAIModelClient:
                 "api_key": key.get_secret_value() if key else "missing",
                 "max_retries": 0,
                 "timeout": self.settings.openai_timeout,
-                "http_client": _http_client(openai.DefaultHttpxClient, self.proxy),
+                "http_client": http_client(openai.DefaultHttpxClient, self.proxy),
             }
             if self.azure:  # POST /openai/deployments/<deployment>/...?api-version=, api-key
                 self._client = openai.AzureOpenAI(
@@ -145,22 +155,22 @@ class OpenAIModelClient:
                 tool_choice=request.tool_choice,
                 reasoning_model=is_reasoning_model(request.model),
                 quirks=self.quirks,
+                stream=self.settings.stream_replies,
             )
             if logged:
                 wire_log.debug(json.dumps({"request": body, "purpose": request.purpose}))
+            post = functools.partial(self._post_chat, request=request)
             try:
-                response = self._with_retries(
-                    functools.partial(
-                        with_auto_fallback, self._post_chat, body, lambda: self._learn(*AUTO)
-                    ),
+                reply: ChatReply = self._with_retries(
+                    functools.partial(with_auto_fallback, post, body, lambda: self._learn(*AUTO)),
                     body=body,
                 )
                 break
             except _Refused as refused:
                 self._learn(refused.learnt.name, refused.learnt.value)
         if logged:
-            wire_log.debug(response.model_dump_json())
-        return _to_reply(response)
+            wire_log.debug(json.dumps({"reply": dataclasses.asdict(reply)}, default=str))
+        return reply
 
     def _model_of(self, sent: str) -> str:
         """The model a request was for (on Azure the body names its deployment)."""
@@ -176,14 +186,61 @@ class OpenAIModelClient:
         if self.on_learnt:
             self.on_learnt(name, value)
 
-    def _post_chat(self, body: dict[str, Any]) -> Any:
+    def _post_chat(self, body: dict[str, Any], *, request: ChatRequest) -> ChatReply:
         """POST /chat/completions through the SDK (auth, proxies, timeouts, typed errors and a
         typed response), with the body as built. ``chat.completions.create`` first walks every
         message through the SDK's TypedDict transform, a no-op for these plain-JSON bodies that
-        costs milliseconds per request as the history grows (bench/cycle_overhead.py)."""
+        costs milliseconds per request as the history grows (bench/cycle_overhead.py).
+
+        Streaming, httpx's read timeout (which applies to each read of the socket, not to the
+        whole answer) is OPENAI_TIMEOUT until the answer starts (its status and headers), then
+        STREAM_IDLE_TIMEOUT for each wait for more of it: a long reply that keeps arriving is
+        never cut off by a total."""
+        import httpx2
+        from openai import Stream
         from openai.types.chat import ChatCompletion
 
-        return self._sdk().post("/chat/completions", body=body, cast_to=ChatCompletion)
+        if not body.get("stream"):
+            return from_completion(
+                self._sdk().post("/chat/completions", body=body, cast_to=ChatCompletion)
+            )
+        timeout = httpx2.Timeout(self.settings.openai_timeout)
+        stream = self._sdk().post(
+            "/chat/completions",
+            body=body,
+            cast_to=ChatCompletion,
+            options={"timeout": timeout},
+            stream=True,
+            stream_cls=Stream[object],  # chunks as parsed: typed ones cost 0.5 ms each
+        )
+        with stream:
+            if "json" in stream.response.headers.get("content-type", ""):
+                return self._whole_answer(stream.response.read())
+            limits = stream.response.request.extensions.get("timeout")
+            if isinstance(limits, dict):  # httpcore reads it as the body's reading begins
+                limits["read"] = self.settings.stream_idle_timeout
+            try:
+                return from_stream(
+                    stream,
+                    on_delta=request.on_delta,
+                    estimate=encoder(encoding(request.model)).count,
+                )
+            except StreamEmpty:  # asked again at once without streaming, from then on
+                raise _Refused(Learnt("stream", False)) from None
+            except ValueError as exc:  # a chunk that is not JSON: a garbled answer, retried
+                raise StreamCut(f"the stream held an unreadable chunk ({exc})") from None
+
+    def _whole_answer(self, raw: bytes) -> ChatReply:
+        """A relay's one JSON completion to a streaming request: used, and whole replies asked
+        for from then on."""
+        from openai.types.chat import ChatCompletion
+
+        try:
+            whole = ChatCompletion.model_validate_json(raw)
+        except ValueError:
+            raise StreamCut("a streaming request was answered with JSON that is no reply") from None
+        self._learn("stream", False)
+        return from_completion(whole)
 
     # --- embeddings ---------------------------------------------------------------------
     def embed(
@@ -215,13 +272,15 @@ class OpenAIModelClient:
             except openai.APIStatusError as exc:
                 failure = self._status_failure(exc, body or {})
             except openai.APITimeoutError:
-                failure = self._failure(
-                    "timeout", message=f"timed out after {self.settings.openai_timeout:g} s"
-                )
+                failure = self._failure("timeout", message=self._timeout_text(body or {}))
             except openai.APIConnectionError as exc:
                 failure = self._connection_failure(exc)
             except ResponseTooLarge as exc:  # raised while the SDK reads the body
                 failure = self._failure("too_large", message=str(exc))
+            except StreamCut as exc:
+                failure = self._failure("connection", message=str(exc))
+            except openai.APIError as exc:  # an error event inside a stream
+                failure = self._failure("connection", message=f"stream error: {exc.message}")
             attempt += 1
             if not self.policy.allows(attempt, failure):
                 raise final_error(
@@ -237,6 +296,12 @@ class OpenAIModelClient:
                 self.on_wait(attempt, total, delay, failure)
             time.sleep(delay)
 
+    def _timeout_text(self, body: dict[str, Any]) -> str:
+        first = f"timed out after {self.settings.openai_timeout:g} s"
+        if not body.get("stream"):
+            return first
+        return f"{first}, or paused over {self.settings.stream_idle_timeout:g} s while streaming"
+
     def _failure(self, kind: str, **details: Any) -> Failure:
         """A failure of a request to the model, with where it went (and through which proxy)."""
         proxy = redact(self.proxy) if self.proxy else None
@@ -246,15 +311,15 @@ class OpenAIModelClient:
         """Nothing answered (refused, unknown name: ``unreachable``), the proxy refused the
         credentials (``proxy_auth``), or the connection broke (``connection``). With a proxy,
         the connection is to the proxy, so a refusal is the proxy's."""
-        cause = _root_cause(exc)
-        if self.proxy and _is_proxy_auth_refusal(exc):
+        cause = root_cause(exc)
+        if self.proxy and is_proxy_auth_refusal(exc):
             return self._failure("proxy_auth", status=407, message=cause)
         reason = unreachable_reason(exc)
         if reason:  # a ProxyError: the proxy answered, and could not reach the model itself
             return self._failure(
                 "unreachable",
                 message=reason,
-                at_proxy=bool(self.proxy) and not _is_proxy_error(exc),
+                at_proxy=bool(self.proxy) and not is_proxy_error(exc),
             )
         return self._failure("connection", message=cause)
 
@@ -300,19 +365,6 @@ class OpenAIModelClient:
             raise ToolsRejected(message)
 
 
-def _http_client(base: type, proxy: str | None) -> Any:
-    """The SDK's HTTP client with the proxy ``config.proxy`` chose (not httpx's own reading of
-    the environment), closed when dropped, as the SDK closes the one it makes itself."""
-
-    class _Client(base):  # type: ignore[misc]  # a base class chosen at run time
-        def __del__(self) -> None:
-            if not self.is_closed:
-                with contextlib.suppress(Exception):
-                    self.close()
-
-    return _Client(transport=capped_transport(proxy), trust_env=False)
-
-
 KEY_CHECK_TIMEOUT = 15.0
 
 
@@ -340,55 +392,3 @@ def needs_key(settings: Settings) -> bool:
     except ModelUnavailable:
         return False
     return False
-
-
-def _root_cause(exc: BaseException) -> str:
-    seen = exc
-    while seen.__cause__ is not None:
-        seen = seen.__cause__
-    text = str(seen) or type(seen).__name__
-    return text if seen is not exc else (str(exc) or "connection error")
-
-
-def _is_proxy_error(exc: BaseException) -> bool:
-    """Whether ``exc`` came from the proxy's answer (httpx's ProxyError), not from the socket."""
-    current: BaseException | None = exc
-    while current is not None:
-        if type(current).__name__ == "ProxyError":
-            return True
-        current = current.__cause__ or current.__context__
-    return False
-
-
-def _is_proxy_auth_refusal(exc: BaseException) -> bool:
-    """A CONNECT answered 407, or a SOCKS5 proxy that refused the user name and password."""
-    if not _is_proxy_error(exc):
-        return False
-    text = _root_cause(exc).lower()
-    return "407" in text or "authentication" in text or "password" in text
-
-
-def _to_reply(response: Any) -> ChatReply:
-    choice = response.choices[0] if response.choices else None
-    message = choice.message if choice else None
-    calls = []
-    for call in getattr(message, "tool_calls", None) or []:
-        fn = getattr(call, "function", None)
-        if fn is None:
-            continue
-        calls.append(ToolCall(id=call.id or "", name=fn.name or "", arguments=fn.arguments or ""))
-    usage = response.usage
-    details = getattr(usage, "prompt_tokens_details", None)
-    reasoning = getattr(message, "reasoning_content", None)
-    return ChatReply(
-        text=getattr(message, "content", None),
-        tool_calls=calls,
-        usage=Usage(
-            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-            cached_tokens=int(getattr(details, "cached_tokens", 0) or 0),
-        ),
-        finish_reason=choice.finish_reason if choice else None,
-        model=response.model or "",
-        reasoning=reasoning if isinstance(reasoning, str) and reasoning else None,
-    )

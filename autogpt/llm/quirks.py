@@ -43,13 +43,15 @@ class Quirks:
     """False once Qwen asked for ``enable_thinking=false`` on non-streaming calls."""
     context_windows: dict[str, int] = field(default_factory=dict)
     """Model name -> the window the server stated ("maximum context length is N")."""
+    stream: bool = True
+    """False once the endpoint refused ``stream`` or answered plain JSON to a streaming request."""
 
     def learn(self, name: str, value: Any) -> None:
         if name == "context_window":
             self.context_windows.update({str(k): int(v) for k, v in dict(value).items()})
         elif name in ("tool_choice", "token_param", "system_role"):
             setattr(self, name, str(value))
-        elif name in ("temperature", "enable_thinking"):
+        elif name in ("temperature", "enable_thinking", "stream"):
             setattr(self, name, bool(value))
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +62,8 @@ class Quirks:
                 learnt[name] = getattr(self, name)
         if not self.temperature:
             learnt["temperature"] = False
+        if not self.stream:
+            learnt["stream"] = False
         if self.context_windows:
             learnt["context_window"] = dict(self.context_windows)
         return learnt
@@ -95,6 +99,8 @@ def describe(name: str, value: Any) -> str:
         return f'The endpoint refuses the "{other}" role; using "{value}" from now on.'
     if name == "enable_thinking":
         return "The endpoint needs enable_thinking=false without streaming; sending it."
+    if name == "stream":
+        return "The endpoint does not stream replies; asking for whole replies from now on."
     if name == "context_window":
         ((model, tokens),) = dict(value).items()
         return f"The endpoint says {model}'s window is {tokens:,} tokens; keeping within it."
@@ -119,8 +125,10 @@ def build_body(
     tool_choice: str | None,
     reasoning_model: bool,
     quirks: Quirks,
+    stream: bool = False,
 ) -> dict[str, Any]:
-    """The chat-completions body for this endpoint, with what it was found to refuse left out."""
+    """The chat-completions body for this endpoint, with what it was found to refuse left out.
+    ``stream``: asked for (STREAM_REPLIES), sent unless the endpoint was found not to stream."""
     role = quirks.system_role
     if role and role != "system":
         messages = [{**m, "role": role} if m.get("role") == "system" else m for m in messages]
@@ -134,7 +142,10 @@ def build_body(
         if tool_choice:
             learnt = quirks.tool_choice if tool_choice == "required" else None
             body["tool_choice"] = learnt or tool_choice
-    if quirks.enable_thinking is not None:
+    if stream and quirks.stream:
+        body["stream"] = True
+        body["stream_options"] = {"include_usage": True}
+    elif quirks.enable_thinking is not None:  # Qwen's rule is for non-streaming calls only
         body["enable_thinking"] = quirks.enable_thinking
     return body
 
@@ -197,7 +208,26 @@ def _enable_thinking(message: str, param: str, body: dict[str, Any]) -> Learnt |
     return None
 
 
-RULES: tuple[Rule, ...] = (_tool_choice, _token_param, _temperature, _role, _enable_thinking)
+def _stream(message: str, param: str, body: dict[str, Any]) -> Learnt | None:
+    """Relays and older servers: "stream is not supported", "Unrecognized request argument
+    supplied: stream_options" (a server that takes no ``stream_options`` is asked for whole
+    replies too: one rule, and usage stays exact)."""
+    if not body.get("stream"):
+        return None
+    named = param in ("stream", "stream_options") or _names(message.lower(), "stream")
+    if named or _names(message.lower(), "stream_options") or "streaming" in message.lower():
+        return Learnt("stream", False)
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    _tool_choice,
+    _token_param,
+    _temperature,
+    _role,
+    _enable_thinking,
+    _stream,
+)
 
 
 def recognise(message: str, param: str | None, body: dict[str, Any]) -> Learnt | None:

@@ -8,8 +8,9 @@ in the HTTP transport: the answer is cut off as soon as it passes the cap.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import httpx2
@@ -61,3 +62,16 @@ def capped_transport(proxy: str | None, cap: int | None = None) -> httpx2.BaseTr
             self.inner.close()
 
     return CappedTransport()
+
+
+def http_client(base: type, proxy: str | None) -> Any:
+    """The SDK's HTTP client with the proxy ``config.proxy`` chose (not httpx's own reading of
+    the environment), closed when dropped, as the SDK closes the one it makes itself."""
+
+    class _Client(base):  # type: ignore[misc]  # a base class chosen at run time
+        def __del__(self) -> None:
+            if not self.is_closed:
+                with contextlib.suppress(Exception):
+                    self.close()
+
+    return _Client(transport=capped_transport(proxy), trust_env=False)

@@ -127,6 +127,32 @@ def unreachable_reason(exc: BaseException) -> str | None:
     return None
 
 
+def root_cause(exc: BaseException) -> str:
+    seen = exc
+    while seen.__cause__ is not None:
+        seen = seen.__cause__
+    text = str(seen) or type(seen).__name__
+    return text if seen is not exc else (str(exc) or "connection error")
+
+
+def is_proxy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` came from the proxy's answer (httpx's ProxyError), not from the socket."""
+    current: BaseException | None = exc
+    while current is not None:
+        if type(current).__name__ == "ProxyError":
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def is_proxy_auth_refusal(exc: BaseException) -> bool:
+    """A CONNECT answered 407, or a SOCKS5 proxy that refused the user name and password."""
+    if not is_proxy_error(exc):
+        return False
+    text = root_cause(exc).lower()
+    return "407" in text or "authentication" in text or "password" in text
+
+
 def parse_retry_after(headers: object) -> float | None:
     """``retry-after-ms`` or ``Retry-After`` (seconds) from a headers mapping, if any."""
     get = getattr(headers, "get", None)

@@ -3,6 +3,7 @@ these, never the ``openai`` package."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,9 @@ class ChatRequest:
     """What the request is for ("main", "correction", "summary", "helper"): only a label on the
     request in the ``--debug`` wire log (``debug.jsonl``). Costs and the journal's ``request``
     events get their label from the agent, which accounts each request itself."""
+    on_delta: Callable[[str, str], None] | None = field(default=None, compare=False, repr=False)
+    """Told (reply text so far, reasoning so far) as a streamed reply arrives, each bounded
+    (``llm/replies.py``); for display only: the reply is returned once it is complete."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from autogpt.agent.events import Shown
+from autogpt.agent.events import Shown, ThoughtDelta
 from autogpt.errors import AutogptError
 from autogpt.session import Driver
 
@@ -85,6 +85,8 @@ class TaskRun:
 
     # --- in the task's thread ------------------------------------------------------------
     def _show(self, event: Shown) -> None:
+        if isinstance(event, ThoughtDelta):
+            return  # the live view of a reply streaming in: nothing a step reports
         with self._lock:
             self._events.append(event)
 

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 __all__ = ["Console", "sanitize"]
 
 SPINNER_REFRESH_PER_SECOND = 8
+PREVIEW_REDRAW_SECONDS = 0.04
+"""A preview (the thoughts streaming in) is redrawn at once, at most this often; until it shows
+something, every 10 ms (the first thought appears as soon as it arrives)."""
 
 
 def replace_unencodable_output() -> None:
@@ -50,11 +53,17 @@ class _Waiting:
 
         self.spinner = Spinner("dots")
         self.waits: list[tuple[str, float]] = []
+        self.preview: Any = None
+        """Drawn under the spinner line while set (a renderable: the thoughts so far)."""
 
     def __rich__(self) -> Any:
         label, started = self.waits[-1] if self.waits else ("", time.monotonic())
         self.spinner.update(text=Text(f"{label} ({int(time.monotonic() - started)} s)"))
-        return self.spinner
+        if self.preview is None:
+            return self.spinner
+        from rich.console import Group
+
+        return Group(self.spinner, self.preview)
 
 
 class Console:
@@ -80,6 +89,7 @@ class Console:
         """Told every warning and error shown, with its level (the JSON-lines output)."""
         self._waiting = _Waiting()
         self._live: Any = None
+        self._drawn = 0.0
         self._sessions: dict[str, PromptSession[str]] = {}
         self._output: Any = None
 
@@ -124,6 +134,23 @@ class Console:
             self._live.stop()  # before the label goes: stop() draws once more
             self._live = None
         self._waiting.waits.clear()
+        self._waiting.preview = None
+
+    @property
+    def live(self) -> bool:
+        """Whether a live region (the spinner) is on screen: a terminal, waiting."""
+        return self._live is not None
+
+    def preview(self, renderable: Any, *, urgent: bool = False) -> None:
+        """Show ``renderable`` under the running spinner, redrawn now unless it was a moment
+        ago (``urgent``: nothing of it showed yet). Nothing without a spinner on screen."""
+        if self._live is None:
+            return
+        self._waiting.preview = renderable
+        now = time.monotonic()
+        if now - self._drawn >= (0.01 if urgent else PREVIEW_REDRAW_SECONDS):
+            self._drawn = now
+            self._live.refresh()
 
     @contextmanager
     def waiting(self, label: str) -> Iterator[None]:

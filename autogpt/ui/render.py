@@ -14,8 +14,10 @@ from autogpt.agent.events import (
     ResultShown,
     Shown,
     Thinking,
+    ThoughtDelta,
 )
 from autogpt.ui.console import Console
+from autogpt.ui.live_thoughts import LiveThoughts
 
 SHOWN_ARG_CHARS = 400
 SHOWN_RESULT_CHARS = 1500
@@ -47,14 +49,18 @@ class Renderer:
     def __init__(self, console: Console, *, debug: bool = False) -> None:
         self.console = console
         self.debug = debug
+        self._thoughts = LiveThoughts(plain=console.plain)
 
     def __call__(self, event: Shown) -> None:
         c = self.console
-        if isinstance(event, Thinking):
+        if isinstance(event, ThoughtDelta):
+            self._stream(event)
+        elif isinstance(event, Thinking):
             if event.active:
                 c.start_spinner(event.label)
             else:
                 c.stop_spinner()
+            self._thoughts = LiveThoughts(plain=c.plain)
         elif isinstance(event, ProposalShown):
             c.stop_spinner()
             self._proposal(event)
@@ -93,6 +99,14 @@ class Renderer:
                 )
             else:
                 c.info("-=-=-=-=-=-=-= COMMAND AUTHORISED BY USER -=-=-=-=-=-=-=")
+
+    def _stream(self, event: ThoughtDelta) -> None:
+        """The thoughts as they arrive, under the spinner (terminal only; ``live_thoughts``)."""
+        if not self.console.live:
+            return
+        self._thoughts.update(event.text, event.reasoning)
+        self._thoughts.width = self.console.out.width
+        self.console.preview(self._thoughts, urgent=not self._thoughts.shown_any)
 
     def _proposal(self, event: ProposalShown) -> None:
         c = self.console

@@ -56,6 +56,28 @@ def test_a_refused_required_tool_choice_keeps_tool_calls_and_is_kept_on_resume(
     assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\nstep 3\n"
 
 
+def test_a_relay_answering_plain_json_is_asked_for_whole_replies_also_after_resume(
+    model_server_factory: Start, tmp_path: Path, workspace: Path
+) -> None:
+    write_profile(tmp_path)
+    first = model_server_factory(_append(1), _append(2), streams=False)
+    done = run_agent(first, "-c", "-l", "2", "-y", env=agent_env(first))
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert done.stdout.count("does not stream replies") == 1
+    assert [r.body.get("stream") for r in first.requests] == [True, None]
+    (record,) = _quirk_records(tmp_path)
+    assert (record["name"], record["value"]) == ("stream", False)
+
+    second = model_server_factory(
+        _append(3), autogpt_reply("task_complete", {"reason": "done"}), streams=False
+    )
+    again = run_agent(second, "--resume", env=agent_env(second))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "does not stream" not in again.stdout
+    assert all("stream" not in r.body for r in second.requests)
+    assert (workspace / "log.txt").read_text(encoding="utf-8") == "step 1\nstep 2\nstep 3\n"
+
+
 def test_a_window_the_server_states_is_used_from_then_on_and_after_resume(
     model_server_factory: Start, tmp_path: Path, workspace: Path
 ) -> None:

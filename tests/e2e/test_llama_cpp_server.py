@@ -8,10 +8,10 @@ as too long. The server's ``n_ctx`` is set explicitly and the agent's token limi
 it in ``.env``, as a user of a small local model would (the agent counts with tiktoken, the
 model's own tokenizer counts about 15 % more).
 
-The run uses whatever transport the agent uses by default: non-streaming today; once streaming
-lands (issue I, item 1) the same tests cover it, as llama.cpp's server streams (SSE) both plain
-replies and tool calls. Nothing here is mocked but the public internet: web traffic goes to a
-dead proxy on 127.0.0.1.
+The run uses whatever transport the agent uses by default: streaming (issue I, item 1). The
+server streams plain replies; with tools it cannot (an empty stream), and the agent asks for
+whole replies from then on. Nothing here is mocked but the public internet: web traffic goes to
+a dead proxy on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def test_agent_survives_six_cycles_of_a_small_local_model_in_json_mode(
     server = start_llama_server(JSON_N_CTX)
     journal = _run_six_cycles(tmp_path, server, refused=[], OPENAI_FUNCTIONS="false")
     assert journal[0]["options"]["tool_mode"] is False
+    assert not [e for e in journal if e["type"] == "quirk"], journal  # it streamed throughout
     finished = any(
         e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal
     )
@@ -140,9 +141,13 @@ def test_agent_survives_six_cycles_of_a_small_local_model_with_tool_calls(
     start_llama_server: StartServer, tmp_path: Path, workspace: Path
 ) -> None:
     server = start_llama_server(TOOLS_N_CTX, "chatml-function-calling")
-    # Its handler fails tool_choice "required" (500); the agent sends "auto" from then on.
-    journal = _run_six_cycles(tmp_path, server, refused=[500], OPENAI_FUNCTIONS="true")
+    # It cannot stream with tools (200 and no event: "Automatic streaming tool choice is not
+    # supported"), so the agent asks for whole replies; then its handler fails tool_choice
+    # "required" (500), and the agent sends "auto" from then on.
+    journal = _run_six_cycles(tmp_path, server, refused=[200, 500], OPENAI_FUNCTIONS="true")
     assert journal[0]["options"]["tool_mode"] is True
+    quirks = [(e["name"], e["value"]) for e in journal if e["type"] == "quirk"]
+    assert quirks == [("stream", False), ("tool_choice", "auto")], quirks
     # The server took the tools: the run never fell back to JSON replies.
     assert not [e for e in journal if e["type"] == "tool_mode"], journal
     finished = any(

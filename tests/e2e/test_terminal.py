@@ -15,7 +15,7 @@ import yaml
 
 from tests.e2e.harness import agent_env, spawn_agent, write_profile
 from tests.e2e.scripted import Router, is_summary
-from tests.support.model_script import RequestRecord, Step, autogpt_reply, delay
+from tests.support.model_script import RequestRecord, Step, autogpt_reply, delay, streamed
 from tests.support.model_server import ModelServer
 from tests.support.system import need
 
@@ -142,6 +142,22 @@ def test_a_slow_model_reply_shows_a_spinner_with_elapsed_seconds(
     model_server.script([delay(3, then=autogpt_reply("task_complete", {"reason": "done"}))])
     child = spawn_agent(model_server, "-y", env=agent_env(model_server, TERM="xterm"))
     child.expect(r"Thinking\.\.\. \(2 s\)")
+    child.expect("Input:")
+    child.sendline("y")
+    assert _finish(child) == 0
+
+
+def test_a_streamed_reply_shows_its_thoughts_as_they_arrive_then_the_proposal(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
+    write_profile(tmp_path)
+    thought = "Everything is written, so I will finish the task now."
+    step = autogpt_reply("task_complete", {"reason": "done"}, text=thought)
+    model_server.script([streamed(step, chunk_chars=6, chunk_delay=0.05)])
+    child = spawn_agent(model_server, "-y", env=agent_env(model_server, TERM="xterm"))
+    child.expect("THOUGHTS SO FAR: Everything is")  # while the reply is still coming
+    child.expect("THOUGHTS:")  # the proposal, once the reply is whole
+    child.expect("NEXT ACTION:")
     child.expect("Input:")
     child.sendline("y")
     assert _finish(child) == 0

@@ -33,9 +33,15 @@ def _request(model: str = "gpt-4o-mini", **extra: Any) -> ChatRequest:
 
 
 def _client(
-    server: ModelServer, learnt: list[tuple[str, Any]], quirks: Quirks | None = None
+    server: ModelServer,
+    learnt: list[tuple[str, Any]],
+    quirks: Quirks | None = None,
+    *,
+    stream: bool = True,
 ) -> OpenAIModelClient:
-    settings = Settings(openai_api_key="sk-test", openai_api_base=server.base_url)
+    settings = Settings(
+        openai_api_key="sk-test", openai_api_base=server.base_url, stream_replies=stream
+    )
     return OpenAIModelClient(
         settings, quirks=quirks, on_learnt=lambda name, value: learnt.append((name, value))
     )
@@ -117,11 +123,23 @@ def test_qwen_gets_enable_thinking_false_on_non_streaming_calls(
         reply("ok"), reply("ok"), quirks=ProviderQuirks(qwen_thinking=True)
     )
     told: list[tuple[str, Any]] = []
-    client = _client(server, told)
+    client = _client(server, told, stream=False)
     client.complete(_request("qwen3-235b-a22b"))
     client.complete(_request("qwen3-235b-a22b"))
     assert told == [("enable_thinking", False)]
     assert [r.body.get("enable_thinking") for r in server.requests] == [None, False, False]
+
+
+def test_qwen_streaming_calls_carry_no_enable_thinking_even_once_learnt(
+    model_server_factory: Start,
+) -> None:
+    server = model_server_factory(reply("ok"), quirks=ProviderQuirks(qwen_thinking=True))
+    told: list[tuple[str, Any]] = []
+    client = _client(server, told, Quirks(enable_thinking=False))
+    assert client.complete(_request("qwen3-235b-a22b")).text == "ok"
+    assert told == [] and server.quirk_refusals == []
+    assert server.requests[0].body.get("stream") is True
+    assert "enable_thinking" not in server.requests[0].body
 
 
 def test_a_stated_window_is_learnt_once_and_raised_with_the_overflow(

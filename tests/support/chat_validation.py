@@ -3,8 +3,8 @@
 The test model server answers such a request with 400, as the service would, and fails the test
 (``assert_complete``): our client must never send one. Only rules a client can plausibly break
 are checked: message roles and content, tool results that answer no call or calls left
-unanswered, tool names, ``tool_choice`` without tools, ``max_tokens`` below 1; ``stream`` is
-refused because the test server does not stream.
+unanswered, tool names, ``tool_choice`` without tools, ``max_tokens`` below 1, ``stream_options``
+without ``stream``.
 """
 
 from __future__ import annotations
@@ -34,8 +34,11 @@ def validate_chat(body: Any) -> Invalid | None:
         return Invalid("Missing required parameter: 'messages'.", "messages")
     if not messages:
         return Invalid("[] is too short - 'messages'", "messages")
-    if body.get("stream"):
-        return Invalid("the test model server does not stream: send stream=false", "stream")
+    if body.get("stream_options") is not None and not body.get("stream"):
+        return Invalid(
+            "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+            "stream_options",
+        )
     return _check_messages(messages) or _check_tools(body) or _check_max_tokens(body)
 
 

@@ -1,6 +1,7 @@
 """The script of the test model server: its steps, the factories that build them, the records.
 
-A step answers one ``POST /v1/chat/completions``: :class:`Reply`, an :class:`Error`
+A step answers one ``POST /v1/chat/completions``: :class:`Reply` (streamed to a request with
+``stream``, ``sse.py``), :class:`Streamed` (the same with timings or a drop), an :class:`Error`
 (``openai_errors.py``), :class:`Drop`, :class:`Delay`, :class:`RejectTools`, or a callable
 ``fn(record) -> step`` that builds the answer from the request. A callable may also assert on the
 request: an exception it raises becomes a 500 and fails ``assert_complete``.
@@ -20,6 +21,8 @@ JSON form (``step_from_json``, used by the CLI), a list of objects with one key 
      {"error": {"kind": "server_error", "status": 502}},
      {"drop": true},
      {"delay": {"seconds": 5, "then": {"reply": {"text": "late"}}}},
+     {"streamed": {"chunk_chars": 8, "chunk_delay": 0.05, "first_delay": 0, "drop_after": null,
+                   "then": {"autogpt": {"command": "list_files", "args": {"directory": "."}}}}},
      {"reject_tools": true}]
 
 Error kinds: ``openai_errors.ERROR_FACTORIES`` (invalid_api_key, model_not_found, rate_limited,
@@ -30,7 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.openai_errors import ERROR_FACTORIES, Error, error
@@ -60,6 +63,23 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Streamed:
+    """``reply`` sent as a stream the way ``sse.py`` does it, with these timings: ``first_delay``
+    seconds before the first chunk, ``chunk_delay`` between chunks, ``chunk_chars`` characters of
+    text (or arguments) per chunk, and with ``drop_after`` set, the connection closed after that
+    many chunks (a stream broken midway). To a request without ``stream`` it is sent whole."""
+
+    reply: Reply
+    chunk_chars: int = 8
+    chunk_delay: float = 0.0
+    first_delay: float = 0.0
+    drop_after: int | None = None
+    ended: bool = False
+    """With ``drop_after``: end the answer properly there instead of breaking the connection
+    (llama.cpp's server, when it cannot stream a request, answers 200 with no event at all)."""
+
+
+@dataclass(frozen=True)
 class Drop:
     """Close the connection without any response."""
 
@@ -82,7 +102,7 @@ class RejectTools:
     """
 
 
-Step = Reply | Error | Drop | Delay | RejectTools | Callable[["RequestRecord"], "Step"]
+Step = Reply | Streamed | Error | Drop | Delay | RejectTools | Callable[["RequestRecord"], "Step"]
 
 
 @dataclass
@@ -104,6 +124,8 @@ class RequestRecord:
     """1-based position of the answering step in the script; None when no step was consumed."""
     client_address: str = ""
     """The address the request came from (a proxy's, when it went through one)."""
+    chunks_sent: list[float] = field(default_factory=list)
+    """``time.monotonic()`` as each chunk of a streamed answer was written (``sse.py``)."""
 
     @property
     def model(self) -> str | None:
@@ -221,6 +243,18 @@ def drop() -> Drop:
     return Drop()
 
 
+def streamed(
+    step: Reply,
+    *,
+    chunk_chars: int = 8,
+    chunk_delay: float = 0.0,
+    first_delay: float = 0.0,
+    drop_after: int | None = None,
+    ended: bool = False,
+) -> Streamed:
+    return Streamed(step, chunk_chars, chunk_delay, first_delay, drop_after, ended)
+
+
 def delay(seconds: float, *, then: Step) -> Delay:
     return Delay(seconds, then)
 
@@ -237,6 +271,9 @@ def describe(step: Step) -> str:
         return f"reply({', '.join(parts)})"
     if isinstance(step, Error):
         return f"error({step.status} {step.code or step.type}: {_short(step.message)})"
+    if isinstance(step, Streamed):
+        cut = f", drop_after={step.drop_after}" if step.drop_after is not None else ""
+        return f"streamed({describe(step.reply)}, chunk_delay={step.chunk_delay:g}s{cut})"
     if isinstance(step, Delay):
         return f"delay({step.seconds:g}s, then={describe(step.then)})"
     if isinstance(step, Drop):
@@ -275,7 +312,13 @@ def step_from_json(spec: Any) -> Step:
         return delay(value["seconds"], then=step_from_json(value["then"]))
     if kind == "reject_tools":
         return reject_tools()
+    if kind == "streamed":
+        options = {k: v for k, v in value.items() if k != "then"}
+        then = step_from_json(value["then"])
+        if not isinstance(then, Reply):
+            raise ValueError("streamed: 'then' must be a reply, autogpt or tool_call step")
+        return streamed(then, **options)
     raise ValueError(
-        f"unknown step kind {kind!r}: expected reply, autogpt, tool_call, error, drop, delay "
-        "or reject_tools"
+        f"unknown step kind {kind!r}: expected reply, autogpt, tool_call, error, drop, delay, "
+        "streamed or reject_tools"
     )

@@ -4,7 +4,9 @@
 embedding_delay=0.0, quirks=None)``
 listens on 127.0.0.1 (port 0 = a free port) in a daemon thread; ``base_url`` ends in ``/v1``.
 
-- ``POST /v1/chat/completions`` is answered by the next script step (``model_script.py``). Before
+- ``POST /v1/chat/completions`` is answered by the next script step (``model_script.py``), as
+  server-sent events to a request with ``stream`` (``sse.py``; ``streams=False``: plain JSON).
+  Before
   that, without consuming a step, it refuses: a request OpenAI would refuse (400 with OpenAI's
   wording, and a test failure: ``chat_validation.py``); a wrong key when ``api_key`` is set (401);
   ``tools`` when ``tools_supported`` is False (vLLM's 400, counted in ``tool_rejections``); a
@@ -45,7 +47,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.support import embeddings
+from tests.support import embeddings, sse
 from tests.support.chat_validation import validate_chat
 from tests.support.local_http import LocalHandler, LocalServer
 from tests.support.model_script import (
@@ -55,6 +57,7 @@ from tests.support.model_script import (
     Reply,
     RequestRecord,
     Step,
+    Streamed,
     ToolCallSpec,
     autogpt_reply,
     delay,
@@ -64,9 +67,10 @@ from tests.support.model_script import (
     reject_tools,
     reply,
     step_from_json,
+    streamed,
     tool_call_reply,
 )
-from tests.support.openai_bodies import Payload, completion_body, models_answer
+from tests.support.openai_bodies import Payload, models_answer
 from tests.support.openai_errors import (
     Error,
     context_length_exceeded,
@@ -86,7 +90,7 @@ __all__ = [  # the server, and the step factories, so that a test needs one impo
     "Delay", "Drop", "Error", "ModelServer", "RejectTools", "Reply", "RequestRecord", "Step",
     "ToolCallSpec", "autogpt_reply", "context_length_exceeded", "delay", "drop", "error",
     "insufficient_quota", "invalid_api_key", "model_not_found", "rate_limited", "reject_tools",
-    "reply", "server_error", "tool_call_reply", "vllm_no_tools_error",
+    "reply", "server_error", "tool_call_reply", "vllm_no_tools_error", "Streamed", "streamed",
 ]  # fmt: skip
 
 
@@ -108,8 +112,11 @@ class ModelServer:
         port: int = 0,
         embedding_delay: float = 0.0,
         quirks: ProviderQuirks | None = None,
+        streams: bool = True,
     ) -> None:
         self.host = host
+        self.streams = streams
+        """False: a relay that answers a streaming request with one whole JSON completion."""
         self.quirks = quirks
         self.quirk_refusals: list[str] = []
         """The name of each quirk refusal sent (``provider_quirks.refusal``), in order."""
@@ -336,8 +343,8 @@ class ModelServer:
             self._send(handler, record, vllm_no_tools_error())
         elif isinstance(answer, Error):
             handler.send_body(answer.status, answer.payload(), dict(answer.headers))
-        elif isinstance(answer, Reply):
-            handler.send_body(200, completion_body(record, answer))
+        elif isinstance(answer, (Reply, Streamed)):  # streamed when asked: sse.py
+            sse.send(handler, record, answer, closing=self._closing, streams=self.streams)
         elif isinstance(answer, Payload):
             handler.send_body(200, answer.body)
         else:
