@@ -247,6 +247,10 @@ def agent_env(
             "OPENAI_FUNCTIONS": "true" if tool_mode else "false",
             "OPENAI_API_KEY": "sk-test",
             "TIKTOKEN_CACHE_DIR": TIKTOKEN_DIR,
+            # The figures' model and limit since before the defaults became current (issue I);
+            # a figure for another model passes its own.
+            "FAST_LLM_MODEL": "gpt-3.5-turbo",
+            "FAST_TOKEN_LIMIT": "4000",
         }
     )
     if server is not None:
