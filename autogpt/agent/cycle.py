@@ -18,7 +18,7 @@ from autogpt.agent.authorize import Authorizer, Decision
 from autogpt.agent.correction import MAX_CORRECTIONS, correction_messages, refuse_cut_writes
 from autogpt.agent.events import Notice, ProposalShown, ResultShown, Show, Thinking
 from autogpt.agent.fitting import ContextFitter, MemoryHooks
-from autogpt.agent.model_calls import ModelCalls
+from autogpt.agent.model_calls import ModelCalls, NoRoomForReply
 from autogpt.agent.outcome import Outcome
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import CommandResult, Registry
@@ -101,18 +101,16 @@ class Agent:
                     self.ctx.result_budget_tokens = self.calls.limits.result_tokens
                     continue  # the endpoint stated its window (a quirk, kept): fit into it
                 if shrink < 1.0:
-                    raise RunStopped(
-                        f"The model rejected the request as too long twice: {exc}",
-                        reason="context overflow",
-                    ) from None
-                log.error("BUG: context length exceeded despite the budget: %s", exc)
-                self.show(
-                    Notice(
-                        "The model said the request was too long (a counting bug); "
-                        "shrinking the history and retrying once.",
-                        "warn",
+                    raise RunStopped(_too_long(exc), reason="context overflow") from None
+                if not isinstance(exc, NoRoomForReply):
+                    log.error("BUG: context length exceeded despite the budget: %s", exc)
+                    self.show(
+                        Notice(
+                            "The model said the request was too long (a counting bug); "
+                            "shrinking the history and retrying once.",
+                            "warn",
+                        )
                     )
-                )
                 shrink = OVERFLOW_SHRINK
         cycle = self.state.cycle + 1
         if proposal is None:
@@ -245,6 +243,15 @@ def _reply_event(cycle: int, reply: ChatReply, proposal: Proposal) -> ev.ReplyPa
         other_calls=_calls(others),
         notes=list(proposal.notes),
     )
+
+
+def _too_long(exc: ContextOverflow) -> str:
+    if isinstance(exc, NoRoomForReply):
+        return (
+            f"The token limit is too small for this run: {exc}. Raise FAST_TOKEN_LIMIT (or "
+            "SMART_TOKEN_LIMIT with --gpt4only), up to the model's window."
+        )
+    return f"The model rejected the request as too long twice: {exc}"
 
 
 def _reasoning_kept(reply: ChatReply, proposal: Proposal) -> str:

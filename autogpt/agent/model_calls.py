@@ -45,6 +45,11 @@ class ModelSetup:
     temperature: float = 0.0
 
 
+class NoRoomForReply(ContextOverflow):
+    """Our own count left too little room for a reply: nothing was sent (the token limit is too
+    small for the prompt, or the history could not be shortened enough)."""
+
+
 class ModelCalls:
     def __init__(
         self,
@@ -82,7 +87,10 @@ class ModelCalls:
         window = self.limits.main_window
         max_tokens = min(self.limits.reply_tokens, window - prompt_tokens)
         if max_tokens < MIN_REPLY_TOKENS:
-            raise ContextOverflow(f"only {max_tokens} tokens left for the reply")
+            raise NoRoomForReply(
+                f"only {max_tokens} tokens of the {window:,}-token limit are left for the reply "
+                f"({prompt_tokens:,} for the prompt and the command schemas)"
+            )
         request = ChatRequest(
             model=self.models.main.name,
             messages=messages,

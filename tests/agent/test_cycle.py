@@ -159,3 +159,19 @@ def test_a_replay_cut_before_any_request_sends_what_the_uninterrupted_run_sent(
         )
         parts.agent.step()
         assert again.requests[0].messages == sent[n].messages, f"cut before request {n + 1}"
+
+
+def test_a_token_limit_too_small_for_the_prompt_stops_with_what_to_raise(
+    model_server_factory: Callable[..., ModelServer],
+    tmp_path: Path,
+    make_parts: Callable[..., Parts],
+) -> None:
+    """The system prompt alone fills a 300-token limit: nothing is sent, no "counting bug" is
+    claimed, and the stop says which setting to raise."""
+    server = model_server_factory()
+    parts = make_parts(tmp_path, server.base_url, window=300)
+    with pytest.raises(RunStopped, match="Raise FAST_TOKEN_LIMIT") as stop:
+        parts.agent.step()
+    assert "300-token limit" in stop.value.message
+    assert server.requests == []
+    assert not [e for e in parts.shown if "counting bug" in str(getattr(e, "text", ""))]
