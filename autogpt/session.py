@@ -95,12 +95,8 @@ def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = N
     for note in migration_notes():
         console.warn(note)
     mcp = McpServers.from_settings(settings)  # MCP servers (issue J): their secrets hidden too
-    secrets = [
-        s.get_secret_value()
-        for s in (settings.openai_api_key, settings.google_api_key, settings.database_url)
-        if s
-    ] + mcp.secrets
-    logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))
+    secrets = settings.secret_values() + mcp.secrets
+    logs.setup(debug=args.debug, secrets=secrets)
     proxy.export(settings)
     tokens.preload(catalog.encoding(settings.fast_llm_model))
     data_dir = settings.data_dir
@@ -273,6 +269,7 @@ def run_session(
         ask=driver.ask if driver else console.ask,
         memory=open_memory(settings, calls, ctx.resources, console, wipe=args.wipe_memory),
         permissions=permissions,
+        redact=journal.redact,
     )
     try:
         outcome, code = run(
@@ -377,15 +374,3 @@ def _tee(first: Show, second: Show) -> Show:
         second(event)
 
     return show
-
-
-def _proxy_passwords(settings: Settings) -> list[str]:
-    from urllib.parse import urlsplit
-
-    found = []
-    for value in (settings.http_proxy, settings.https_proxy, settings.all_proxy):
-        if value:
-            password = urlsplit(value).password
-            if password:
-                found.append(password)
-    return found

@@ -52,8 +52,12 @@ class Agent:
         ask: Ask,
         memory: MemoryHooks | None = None,
         permissions: PermissionPolicy | None = None,
+        redact: Callable[[str], str] = str,
     ) -> None:
         self.ai_name = ai_name
+        self.redact = redact
+        """Scrubs the run's secrets (API keys, proxy passwords) from a command's result before
+        the user or the model sees it: a file or a tool may hold one."""
         self.calls = calls
         self.state = calls.state
         self.registry = registry
@@ -184,8 +188,8 @@ class Agent:
             self.show(Thinking(True, f"Running {proposal.command}..."))
             result = self.registry.dispatch(proposal.command, proposal.args, self.ctx)
         duration = time.monotonic() - started
-        text = self._fit_result(result)
-        self.show(ResultShown(result.name, result.shown or text, result.ok))
+        text = self.redact(self._fit_result(result))
+        self.show(ResultShown(result.name, self.redact(result.shown or text), result.ok))
         content = f"Command {proposal.command} returned: {text}"
         error = None if result.ok else text[:300]
         verdict = self.state.stuck.peek(proposal.command, proposal.args, error)

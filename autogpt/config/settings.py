@@ -238,6 +238,20 @@ class Settings(BaseSettings):
     def data_dir(self) -> Path:
         return Path(self.autogpt_data_dir)
 
+    def secret_values(self) -> list[str]:
+        """Every secret these settings hold (API keys, tokens, the database URL, proxy
+        passwords): what the logs, the journal and the model's view are scrubbed of."""
+        found = [
+            value.get_secret_value()
+            for name in type(self).model_fields
+            if isinstance(value := getattr(self, name), SecretStr) and value.get_secret_value()
+        ]
+        for proxy_url in (self.http_proxy, self.https_proxy, self.all_proxy):
+            password = urlsplit(proxy_url).password if proxy_url else None
+            if password:
+                found.append(password)
+        return found
+
 
 def _checked_url(value: str, name: str, schemes: tuple[str, ...], *, default_scheme: str) -> str:
     """``value`` if it is a URL with one of ``schemes`` and a host; else a ValueError whose text

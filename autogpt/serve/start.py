@@ -77,11 +77,7 @@ def _config(
 ) -> ServerConfig:
     from autogpt.session_model import ensure_api_key
 
-    secrets = [
-        s.get_secret_value()
-        for s in (settings.openai_api_key, settings.google_api_key, settings.database_url)
-        if s
-    ]
+    secrets = settings.secret_values()
     logs.setup(debug=False, secrets=secrets + ([token] if token else []))
     proxy.export(settings)
     tokens.preload(catalog.lookup(settings.fast_llm_model, fallback_window=4096).encoding)
