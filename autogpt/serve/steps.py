@@ -102,11 +102,14 @@ def _end_text(pause: Pause, end: dict[str, Any] | None) -> str:
 def _proposal_text(shown: ProposalShown) -> str:
     p = shown.proposal
     t = p.thoughts
-    lines = [f"{shown.ai_name} THOUGHTS: {t.text}", f"REASONING: {t.reasoning}"]
+    lines = [f"{shown.ai_name} THOUGHTS: {t.text}"] if t.text else []
+    if t.reasoning:
+        lines.append(f"REASONING: {t.reasoning}")
     if t.plan:
         lines.append("PLAN:")
         lines += [f"- {step}" for step in t.plan]
-    lines.append(f"CRITICISM: {t.criticism}")
+    if t.criticism:
+        lines.append(f"CRITICISM: {t.criticism}")
     if t.speak:
         lines.append(f"SPEAK: {t.speak}")
     args = json.dumps(p.args, ensure_ascii=False)

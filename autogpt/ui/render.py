@@ -112,15 +112,19 @@ class Renderer:
         c = self.console
         t = event.proposal.thoughts
         cut = SHOWN_THOUGHT_CHARS
-        c.labelled(f"{event.ai_name.upper()} THOUGHTS:", _shorten(t.text, cut), "bold yellow")
-        c.labelled("REASONING:", _shorten(t.reasoning, cut), "bold yellow")
+        # A tool call may come with no thoughts at all: no empty labels then, just the action.
+        if t.text:
+            c.labelled(f"{event.ai_name.upper()} THOUGHTS:", _shorten(t.text, cut), "bold yellow")
+        if t.reasoning:
+            c.labelled("REASONING:", _shorten(t.reasoning, cut), "bold yellow")
         if t.plan:
             c.labelled("PLAN:", "", "bold yellow")
             for step in t.plan[:SHOWN_PLAN_STEPS]:
                 c.line(f"-  {_shorten(step, SHOWN_ARG_CHARS)}", "green")
             if len(t.plan) > SHOWN_PLAN_STEPS:
                 c.line(f"-  ... [{len(t.plan) - SHOWN_PLAN_STEPS} more steps]", "green")
-        c.labelled("CRITICISM:", _shorten(t.criticism, cut), "bold yellow")
+        if t.criticism:
+            c.labelled("CRITICISM:", _shorten(t.criticism, cut), "bold yellow")
         if t.speak:
             c.labelled("SPEAK:", _shorten(t.speak, cut), "bold yellow")
         args = json.dumps(_shorten(event.proposal.args), ensure_ascii=False)
