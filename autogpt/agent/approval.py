@@ -25,6 +25,7 @@ from autogpt.agent.authorize import Authorizer, Decision, parse_answer
 from autogpt.agent.events import Authorized, Notice, Show
 from autogpt.agent.permissions import Permissions, Rule, Ruling, main_argument, rule_for_session
 from autogpt.agent.state import RunState
+from autogpt.commands.control import FINISH_COMMAND
 from autogpt.errors import ConfigError
 from autogpt.events import PermissionGranted, PermissionRuled, PermissionSaved, RunEvent
 from autogpt.reply.parser import Proposal
@@ -130,7 +131,8 @@ class Approval:
         forced = ruling.verdict == "ask"
         session_rule = rule_for_session(proposal.command, main)
         y, n = self.authorise_key, self.exit_key
-        offered = not forced and ALWAYS_KEY not in (y.lower(), n.lower())
+        ends_run = proposal.command == FINISH_COMMAND  # nothing to allow again after it
+        offered = not forced and not ends_run and ALWAYS_KEY not in (y.lower(), n.lower())
         offer = f"'{ALWAYS_KEY}' to always allow {session_rule.text}, " if offered else ""
         question = (
             f"Enter '{y}' to authorise command, '{y} -N' to run N continuous commands, {offer}"
@@ -146,11 +148,16 @@ class Approval:
             decision = parse_answer(
                 self.ask(question), authorise_key=y, exit_key=n, always_key=ALWAYS_KEY
             )
-            if decision.kind == "always" and forced:
+            if decision.kind == "always" and (forced or ends_run):
+                why = (
+                    f"the rule {self._rule(ruling)} says to ask every time"
+                    if forced
+                    else f"{FINISH_COMMAND} ends the run"
+                )
                 self.show(
                     Notice(
-                        f"'{ALWAYS_KEY}' is not offered here: the rule {self._rule(ruling)} "
-                        f"says to ask every time. Answer '{y}' to run it this once.",
+                        f"'{ALWAYS_KEY}' is not offered here: {why}. "
+                        f"Answer '{y}' to run it this once.",
                         "warn",
                     )
                 )

@@ -165,3 +165,13 @@ def test_always_is_not_offered_when_a_is_the_key_that_runs_a_command(dialog: Dia
     assert "always allow" not in dialog.questions[0]
     assert gate.authorize(_proposal("write_to_file", filename="b", text="y")).kind == "run"
     assert len(dialog.questions) == 2  # nothing was granted: asked again
+
+
+def test_always_is_not_offered_for_the_command_that_ends_the_run(dialog: Dialog) -> None:
+    gate = dialog.approval({})
+    dialog.answers = ["a", "y"]
+    assert gate.authorize(_proposal("task_complete", reason="done")).kind == "run"
+    assert "always allow" not in dialog.questions[0]
+    assert "'a' is not offered here: task_complete ends the run" in dialog.notices()
+    assert len(dialog.questions) == 2
+    assert not any(e["type"] == "permission_granted" for e in dialog.events())
