@@ -35,10 +35,10 @@ def final_error(
             exit_code=EXIT_USAGE,
             reason="bad api key",
         )
-    if failure.status == 404:
+    if failure.status == 404 or failure.code == "model_not_found":  # llama.cpp: 400 + code
         return ModelRejected(
-            f"Model not found (404): {failure.message} Check FAST_LLM_MODEL / SMART_LLM_MODEL"
-            " in .env, or run with --gpt3only.",
+            f"Model not found ({failure.status or failure.code}): {failure.message} "
+            "Check FAST_LLM_MODEL / SMART_LLM_MODEL in .env, or run with --gpt3only.",
             exit_code=EXIT_USAGE,
             reason="model not found",
         )

@@ -16,6 +16,7 @@ from tests.support.model_script import Step, delay, drop, reply, tool_call_reply
 from tests.support.model_server import ModelServer
 from tests.support.openai_errors import (
     context_length_exceeded,
+    error,
     insufficient_quota,
     invalid_api_key,
     model_not_found,
@@ -117,6 +118,17 @@ def test_unknown_model_names_it_and_suggests_gpt3only_exit_2(model_server: Model
         client_for(model_server.base_url).complete(HELLO)
     assert info.value.exit_code == 2
     assert "gpt-4" in info.value.message and "--gpt3only" in info.value.message
+
+
+def test_a_400_saying_model_not_found_is_the_same_usage_error_exit_2(
+    model_server: ModelServer,
+) -> None:
+    """llama.cpp's server (llama-cpp-python) answers an unknown model with 400, not 404."""
+    model_server.add(error(400, "The model `models/x.gguf` does not exist", code="model_not_found"))
+    with pytest.raises(ModelRejected) as info:
+        client_for(model_server.base_url).complete(HELLO)
+    assert info.value.exit_code == 2
+    assert "FAST_LLM_MODEL" in info.value.message and "models/x.gguf" in info.value.message
 
 
 def test_insufficient_quota_is_not_retried_and_exits_3(model_server: ModelServer) -> None:
