@@ -3,16 +3,23 @@
 A stdio server has ``command`` (and ``args``, ``env``, ``cwd``); a Streamable HTTP server has
 ``url`` (and ``headers``). ``"disabled": true`` leaves a server out. A mistake in one entry
 drops that server with a warning; a file that is not JSON drops them all: never the run.
+
+``${VAR}`` and ``${VAR:-default}`` in ``command``, ``args``, ``env``, ``cwd``, ``url`` and
+``headers`` are replaced from the variables given (the environment, then ``.env``), as Claude
+Code's ``.mcp.json`` does, so a token need not be written into the file.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 DEFAULT_FILE = "mcp_servers.json"
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,8 @@ def config_path(setting: str | None, env_dir: Path | None = None) -> Path | None
     return default if default.is_file() else None
 
 
-def read_servers(path: Path | None) -> ServersFile:
+def read_servers(path: Path | None, variables: Mapping[str, str] | None = None) -> ServersFile:
+    """The servers of the file at ``path``; ``${VAR}`` is taken from ``variables``."""
     if path is None:
         return ServersFile(None, [], [])
     try:
@@ -68,7 +76,7 @@ def read_servers(path: Path | None) -> ServersFile:
     servers, warnings = [], []
     for name, entry in entries.items():
         try:
-            server = _server(str(name), entry)
+            server = _server(str(name), _expanded(entry, variables or {}))
         except ValueError as exc:
             warnings.append(f"MCP server '{name}' in {path} is left out: {exc}")
             continue
@@ -115,3 +123,25 @@ def _strings(entry: dict[str, Any], key: str) -> dict[str, str]:
     ):
         raise ValueError(f"'{key}' must map names to strings")
     return {str(k): str(v) for k, v in value.items()}
+
+
+def _expanded(value: Any, variables: Mapping[str, str]) -> Any:
+    """``value`` (an entry, or any part of one) with ``${VAR}`` replaced; a variable that is
+    not set and has no ``:-default`` is a ValueError naming it (the entry is left out)."""
+    if isinstance(value, dict):
+        return {k: _expanded(v, variables) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expanded(v, variables) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def one(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        found = variables.get(name)
+        if found:
+            return found
+        if default is not None:
+            return default
+        raise ValueError(f"${{{name}}} is not set (in the environment or .env)")
+
+    return _VARIABLE.sub(one, value)

@@ -31,10 +31,12 @@ class McpServers:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> McpServers:
-        return cls(settings, read_servers(config_path(settings.mcp_config)))
+        path = config_path(settings.mcp_config)
+        return cls(settings, read_servers(path, _variables(Path(".env")) if path else None))
 
     @property
     def secrets(self) -> list[str]:
+        """The values of the servers' ``env`` and ``headers``, ``${VAR}`` replaced."""
         return [secret for server in self.file.servers for secret in server.secrets]
 
     def start(self, warn: Callable[[str], None]) -> None:
@@ -97,3 +99,16 @@ def child_proxies(settings: Settings) -> dict[str, str]:
             env[name.upper()] = value
             env[name] = value
     return env
+
+
+def _variables(env_file: Path) -> dict[str, str]:
+    """What ``${VAR}`` in the servers file may name: the environment over ``.env``."""
+    import os
+
+    from dotenv import dotenv_values
+
+    try:
+        found = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    except (OSError, UnicodeDecodeError):  # the settings report a broken .env themselves
+        found = {}
+    return found | dict(os.environ)
