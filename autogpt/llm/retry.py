@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import errno
 import random
+import re
 import socket
 from dataclasses import dataclass
 
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
 _UNREACHABLE_ERRNOS = {errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH}
+
+
+_CANNOT_EMBED = re.compile(
+    r"created with embedding=True|does not support embeddings|start it with `?--embeddings?", re.I
+)
+"""What a local server's 500 says when it was started without embeddings (llama-cpp-python's
+``Llama model must be created with embedding=True``, llama-server's ``--embeddings``)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,10 @@ class Failure:
         if self.kind in ("connection", "unreachable", "timeout"):
             return True
         if self.kind == "proxy_auth" or self.code == "insufficient_quota":
+            return False
+        if _CANNOT_EMBED.search(
+            self.message
+        ):  # a server without embeddings: asking again won't help
             return False
         return self.status in RETRYABLE_STATUS
 
