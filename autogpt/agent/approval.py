@@ -17,13 +17,21 @@ the agent's.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autogpt.agent.authorize import Authorizer, Decision, parse_answer
 from autogpt.agent.events import Authorized, Notice, Show
-from autogpt.agent.permissions import Permissions, Rule, Ruling, main_argument, rule_for_session
+from autogpt.agent.permissions import (
+    PATH_ARGUMENTS,
+    Permissions,
+    Rule,
+    Ruling,
+    main_argument,
+    rule_for_session,
+)
 from autogpt.agent.state import RunState
 from autogpt.commands.control import FINISH_COMMAND
 from autogpt.errors import ConfigError
@@ -77,8 +85,12 @@ class Approval:
         self.exit_key = authorizer.exit_key
 
     def authorize(self, proposal: Proposal) -> Decision:
-        main = main_argument(proposal.args, self.arg_names().get(proposal.command), root=self.root)
+        names = self.arg_names().get(proposal.command)
+        main = main_argument(proposal.args, names, root=self.root)
         ruling = self.policy.rules.check(proposal.command, main)
+        target = self._target(proposal, names)
+        if target is not None and target != main:  # a symlink: the rules see where it leads
+            ruling = _through_link(ruling, self.policy.rules.check(proposal.command, target))
         if ruling.rule is not None:
             self.record(
                 PermissionRuled(
@@ -103,6 +115,17 @@ class Approval:
             self.show(Authorized(self.authorizer.consume()))
             return Decision("run", 1, text="pre-authorised")
         return self._dialog(proposal, main, ruling)
+
+    def _target(self, proposal: Proposal, names: Sequence[str] | None) -> str | None:
+        """A path argument with the workspace's symlinks followed, relative to the workspace
+        (absolute when it leads outside): what the command will really touch."""
+        name = names[0] if names else next(iter(proposal.args), None)
+        value = proposal.args.get(name) if name else None
+        if not self.root or name not in PATH_ARGUMENTS or not isinstance(value, str) or not value:
+            return None
+        real_root = os.path.realpath(self.root)
+        real = os.path.realpath(os.path.join(real_root, value.strip()))
+        return main_argument({name: real}, [name], root=real_root)
 
     # --- the rulings ----------------------------------------------------------------------
     def _rule(self, ruling: Ruling) -> str:
@@ -203,3 +226,14 @@ def granted_rules(granted: Iterable[str]) -> list[Rule]:
         except ValueError:
             continue
     return rules
+
+
+def _through_link(given: Ruling, at_target: Ruling) -> Ruling:
+    """The ruling for a path given through a symlink: a deny or ask of either name holds (deny
+    first); an allow holds only if it allows the place the link leads to, else the user is
+    asked (``notes/*`` allowed does not let ``notes/x -> ../secret/x`` through)."""
+    for verdict in ("deny", "ask"):
+        for ruling in (given, at_target):
+            if ruling.verdict == verdict:
+                return ruling
+    return at_target

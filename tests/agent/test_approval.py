@@ -37,7 +37,12 @@ class Dialog:
         return self.answers.pop(0)
 
     def approval(
-        self, lists: dict[str, list[str]], *, continuous: bool = False, save: bool = True
+        self,
+        lists: dict[str, list[str]],
+        *,
+        continuous: bool = False,
+        save: bool = True,
+        root: Path | None = None,
     ) -> Approval:
         self.state = RunState()
         return Approval(
@@ -53,6 +58,7 @@ class Dialog:
             state=self.state,
             ai_name="Tester",
             arg_names=lambda: ARGS,
+            root=root,
         )
 
     def notices(self) -> str:
@@ -175,3 +181,34 @@ def test_always_is_not_offered_for_the_command_that_ends_the_run(dialog: Dialog)
     assert "'a' is not offered here: task_complete ends the run" in dialog.notices()
     assert len(dialog.questions) == 2
     assert not any(e["type"] == "permission_granted" for e in dialog.events())
+
+
+def test_a_deny_rule_holds_for_a_path_reached_through_a_symlink(
+    dialog: Dialog, tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    (root / "secret").mkdir(parents=True)
+    (root / "link").symlink_to("secret")
+    gate = dialog.approval({"deny": ["write_to_file(secret/*)"]}, root=root)
+    decision = gate.authorize(_proposal("write_to_file", filename="link/keys.txt", text="x"))
+    assert decision.kind == "denied"
+    assert "write_to_file(secret/*)" in decision.text
+    assert dialog.questions == []
+
+
+def test_an_allow_rule_does_not_let_a_symlink_lead_elsewhere_unasked(
+    dialog: Dialog, tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    (root / "notes").mkdir(parents=True)
+    (root / "secret").mkdir()
+    (root / "notes" / "away").symlink_to("../secret")
+    gate = dialog.approval({"allow": ["write_to_file(notes/*)"]}, root=root)
+    assert gate.authorize(_proposal("write_to_file", filename="notes/a.txt", text="x")).kind == (
+        "run"
+    )
+    assert dialog.questions == []
+    dialog.answers = ["n"]
+    decision = gate.authorize(_proposal("write_to_file", filename="notes/away/b.txt", text="x"))
+    assert decision.kind == "exit"
+    assert len(dialog.questions) == 1
