@@ -69,8 +69,10 @@ def run(
         outcome = Outcome(kind, exc.message)
     except EOFError:
         outcome = Outcome("input_closed", "Input closed (end of file); the run is saved.")
-    except KeyboardInterrupt:
-        outcome = Outcome("interrupted", "Interrupted by Ctrl-C; the run is saved.")
+    except KeyboardInterrupt as exc:
+        # Ctrl-C, or a stop that says what it was (the server stopping under a task)
+        why = str(exc).strip().capitalize() if type(exc) is not KeyboardInterrupt else ""
+        outcome = Outcome("interrupted", f"{why or 'Interrupted by Ctrl-C'}; the run is saved.")
         if shutdown.received() is None:
             agent.show(Notice("Interrupted.", "warn"))
     stop = shutdown.received()

@@ -49,7 +49,8 @@ def test_restarting_serve_mid_task_resumes_the_task_at_its_next_step(
     steps = second.request("GET", f"/agent/tasks/{task}/steps?page_size=100").body
     assert steps["pagination"]["total_items"] == 5
     (journal,) = (second.data_dir / task).rglob("journal.jsonl")
-    kinds = [json.loads(line)["type"] for line in journal.read_text(encoding="utf-8").splitlines()]
-    assert "resumed" in kinds
-    ends = [k for k in kinds if k == "end"]
-    assert len(ends) == 2  # interrupted by the stop, then finished
+    lines = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert "resumed" in [line["type"] for line in lines]
+    ends = [line for line in lines if line["type"] == "end"]
+    assert [end["status"] for end in ends] == ["interrupted", "finished"]
+    assert ends[0]["reason"] == "The server stops; the run is saved."  # not "by Ctrl-C"
