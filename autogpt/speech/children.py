@@ -4,6 +4,9 @@ running when the run ends, so no voice goes on after it."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import threading
 from pathlib import Path
@@ -37,7 +40,8 @@ class Children:
         try:
             _, err = child.communicate(stdin, timeout=timeout)
         except subprocess.TimeoutExpired:
-            child.kill()
+            with contextlib.suppress(OSError):
+                os.killpg(child.pid, signal.SIGKILL)
             child.wait()
             raise SpeechFailed(f"{name} took longer than {timeout:g} s") from None
         finally:
@@ -55,4 +59,5 @@ class Children:
         with self._lock:
             self.stopped = True
             for child in self._running:
-                child.kill()
+                with contextlib.suppress(OSError):  # its own group: a player script's too
+                    os.killpg(child.pid, signal.SIGKILL)

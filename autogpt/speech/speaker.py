@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 CAPACITY = 4
 """Texts waiting at most; one more is being spoken."""
+CLOSE_SECONDS = 1.0
+"""How long closing waits for the thread once its program is ended."""
 
 
 class Speaker:
@@ -87,6 +89,11 @@ class Speaker:
             self._waiting.clear()
             self._changed.notify_all()
         self.children.stop()
+        if self._thread is not None:  # it ends at once now: let it clean up its files
+            try:
+                self._thread.join(CLOSE_SECONDS)
+            except KeyboardInterrupt:
+                pass
 
     def _work(self) -> None:
         while True:

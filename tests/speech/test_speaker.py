@@ -3,10 +3,16 @@ clients): what is under test is the threading, with a gate the test opens."""
 
 from __future__ import annotations
 
+import tempfile
 import threading
+import time
+from pathlib import Path
+
+import pytest
 
 from autogpt.speech.children import Children
 from autogpt.speech.failure import SpeechFailed
+from autogpt.speech.output import Player
 from autogpt.speech.speaker import Speaker
 
 
@@ -91,3 +97,48 @@ def test_waiting_at_the_end_stops_when_asked_to_and_close_ends_the_speech() -> N
     engine.gate.set()
     assert speaker.wait_idle(30)
     assert out.wavs == [] and engine.texts == ["long"]
+
+
+class Wav:
+    def describe(self) -> str:
+        return "wav"
+
+    def synthesize(self, text: str) -> bytes:
+        return b"RIFF" + text.encode()
+
+
+def test_closing_ends_the_player_with_its_children_and_leaves_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A player script that runs a long child: closing (the run's end) ends both."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    pid_file = tmp_path / "pid"
+    script = tmp_path / "aplay"
+    script.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pid_file}\nwait\n", encoding="utf-8")
+    script.chmod(0o755)
+    children = Children()
+    speaker = Speaker(Wav(), Player(str(script), (), children), children)
+    speaker.say("a long thought")
+    for _ in range(600):
+        if pid_file.exists() and pid_file.read_text(encoding="utf-8").strip():
+            break
+        time.sleep(0.05)
+    grandchild = int(pid_file.read_text(encoding="utf-8"))
+    speaker.close()
+    for _ in range(200):  # killed: gone once reaped (or a zombie until then)
+        if not _alive(grandchild):
+            break
+        time.sleep(0.05)
+    assert not _alive(grandchild)
+    assert list(temp.iterdir()) == []
+    assert speaker.failure is None  # being stopped is no failure
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
