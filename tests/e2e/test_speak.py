@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.harness import agent_env, run_agent, write_profile
+import pexpect
+
+from tests.e2e.harness import agent_env, run_agent, spawn_agent, write_profile
 from tests.speech.espeak_reference import is_wav, need_espeak, reference_wav
 from tests.support import audio_speech
 from tests.support.model_script import Reply, RequestRecord, autogpt_reply
@@ -219,3 +221,28 @@ def test_a_slow_player_does_not_hold_up_the_cycles(
     assert warnings("\n".join(json.dumps(r) for r in seen) + "\n" + rest) == []
     assert played.read_text(encoding="utf-8").count("played") == 4  # 3 thoughts, the outcome
     assert "Traceback" not in errors and os.path.exists(started)
+
+
+def test_in_manual_mode_the_thought_is_spoken_while_the_answer_is_awaited(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
+    """On a pseudo-terminal: the start-up line, the first thought's file written while the
+    prompt waits, and after ``n`` the outcome."""
+    write_profile(tmp_path)
+    model_server.script(three_steps()[:1])
+    out = tmp_path / "speech"
+    env = speak_env(model_server, SPEECH_OUTPUT_DIR=str(out), SPEAK_MODE="True")
+    child = spawn_agent(model_server, "-y", env=env)
+    child.expect("Speech: on, espeak-ng")
+    child.expect("Input:")
+    for _ in range(600):  # the answer is not given until the thought's file is there
+        if (out / "0001.wav").exists():
+            break
+        time.sleep(0.05)
+    assert (out / "0001.wav").read_bytes() == reference_wav(SPOKEN[0], "en", tmp_path)
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert sorted(f.name for f in out.iterdir()) == ["0001.wav", "0002.wav"]
+    assert "Speech is off" not in (child.before or "")
