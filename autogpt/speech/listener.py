@@ -15,13 +15,10 @@ from autogpt import shutdown
 from autogpt.agent.events import Show, Shown
 from autogpt.events import Ended, ReplyParsed
 from autogpt.sanitize import clean_text
-from autogpt.speech.children import Children
-from autogpt.speech.engines import choose_engine
-from autogpt.speech.output import choose_output
-from autogpt.speech.speaker import Speaker
 
 if TYPE_CHECKING:
     from autogpt.config.settings import Settings
+    from autogpt.speech.speaker import Speaker
     from autogpt.ui.console import Console
 
 DRAIN_SECONDS = 10.0
@@ -69,6 +66,13 @@ def with_speech(show: Show, settings: Settings, console: Console, *, wanted: boo
     whether it is on, with which engine and where the sound goes."""
     if not (wanted or settings.speak_mode):
         return show
+    import atexit
+
+    from autogpt.speech.children import Children  # only for a run that speaks
+    from autogpt.speech.engines import choose_engine
+    from autogpt.speech.output import choose_output
+    from autogpt.speech.speaker import Speaker
+
     children = Children()
     engine = choose_engine(settings, children)
     output = choose_output(settings.speech_output_dir, children)
@@ -83,7 +87,5 @@ def with_speech(show: Show, settings: Settings, console: Console, *, wanted: boo
         return show
     console.info(f"Speech: on, {engine.describe()}, {output.describe()}.")
     speaker = Speaker(engine, output, children)
-    import atexit
-
     atexit.register(speaker.close)  # a run that ends by our bug: no voice goes on after it
     return SpeechListener(speaker, show, console.warn)

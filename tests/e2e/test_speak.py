@@ -155,7 +155,7 @@ def test_the_openai_engine_sends_each_text_as_it_is(
     model_server.script(three_steps())
     out = tmp_path / "speech"
     env = speak_env(model_server, TTS_PROVIDER="openai", SPEECH_OUTPUT_DIR=str(out))
-    done = run_agent(model_server, "--speak", *FLAGS[1:], env=env)
+    done = run_agent(model_server, *FLAGS, env=env)
     end = finished(done)
     sent = [r.body["input"] for r in model_server.other_requests]
     assert sent == [*SPOKEN, "Done.", f"Finished: {end['reason']}"]
