@@ -129,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="jsonl: standard output carries only the run's events, one JSON object per line, "
         'the last one {"type": "end", ...}; text for people goes to standard error',
     )
+    p.add_argument(
+        "--speak",
+        action="store_true",
+        help="say each proposal's 'speak' thought and the run's outcome aloud (SPEAK_MODE; "
+        "engine: TTS_PROVIDER)",
+    )
     p.add_argument("--skip-news", action="store_true", help="accepted for compatibility")
     p.add_argument(
         "--debug",

@@ -48,6 +48,7 @@ from autogpt.session_model import (
 )
 from autogpt.session_permissions import load_policy
 from autogpt.session_screen import announce, farewell
+from autogpt.speech.listener import with_speech
 from autogpt.ui.console import Console
 from autogpt.ui.jsonl import JsonLines
 from autogpt.ui.render import Renderer
@@ -206,6 +207,8 @@ def run_session(
         show = _tee(sink, show)
         if loaded is not None:  # the first line is the session's start, resumed or not
             sink(next(e for e in loaded.events if isinstance(e, Started)))
+    if driver is None:  # --speak (issue K): a watcher of the shown events
+        show = with_speech(show, settings, console, wanted=getattr(args, "speak", False))
     record = Recorder(journal, state, show)
     window_start = _window_start(args, loaded)
     if loaded is None:

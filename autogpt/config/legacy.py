@@ -83,7 +83,7 @@ REMOVED: dict[str, tuple[tuple[str, ...], str]] = {
             "USE_BRIAN_TTS",
             "TEXT_TO_SPEECH_PROVIDER",
         ),
-        "speech (--speak) is not part of autogpt; these are ignored",
+        "--speak uses espeak-ng or an OpenAI-compatible /audio/speech now: see TTS_PROVIDER",
     ),
     "github": (
         ("GITHUB_API_KEY", "GITHUB_USERNAME"),

@@ -150,6 +150,14 @@ class Settings(BaseSettings):
     mcp_config: str | None = None
     """The servers file ({"mcpServers": {...}}); by default mcp_servers.json beside .env."""
     mcp_start_timeout: float = Field(default=10.0, gt=0)
+    # --- speech, --speak (issue K): autogpt/speech/ ---
+    speak_mode: bool = False
+    tts_provider: Literal["auto", "espeak", "openai", "none"] = "auto"
+    """auto: espeak-ng when installed, else OpenAI's own /audio/speech, else none."""
+    tts_model: str = "gpt-4o-mini-tts"
+    tts_voice: str = "alloy"
+    speech_output_dir: str | None = None
+    """Write each utterance here as a numbered .wav file instead of playing it."""
 
     @field_validator("shell_allowlist", "shell_denylist", mode="before")
     @classmethod
@@ -173,6 +181,7 @@ class Settings(BaseSettings):
         "openai_azure_deployment_id",
         "openai_azure_chat_deployment_id",
         "openai_azure_embeddings_deployment_id",
+        "speech_output_dir",
         mode="before",
     )
     @classmethod

@@ -256,6 +256,11 @@ class OpenAIModelClient:
         usage = getattr(response, "usage", None)
         return vectors, int(getattr(usage, "prompt_tokens", 0) or 0)
 
+    def speech(self, text: str, *, model: str, voice: str) -> bytes:
+        """POST /audio/speech (--speak): ``text`` as WAV; one attempt (speech is best effort)."""
+        create = self._sdk().audio.speech.create
+        return bytes(create(model=model, voice=voice, input=text, response_format="wav").content)
+
     def list_models(self) -> list[str]:
         """GET /models: the cheapest request that proves a key works (the key check)."""
         return [m.id for m in self._with_retries(lambda: self._sdk().models.list()).data]

@@ -183,6 +183,6 @@ def test_old_names_get_one_note_per_topic(tmp_path: Path) -> None:
         "pgvector, DATABASE_URL) to share memory between machines.",
         "WIPE_REDIS_ON_START is not read any more: memory is kept across runs; --wipe-memory "
         "clears it.",
-        "ELEVENLABS_API_KEY is not read any more: speech (--speak) is not part of autogpt; these "
-        "are ignored.",
+        "ELEVENLABS_API_KEY is not read any more: --speak uses espeak-ng or an OpenAI-compatible "
+        "/audio/speech now: see TTS_PROVIDER.",
     ]

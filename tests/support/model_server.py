@@ -16,6 +16,7 @@ listens on 127.0.0.1 (port 0 = a free port) in a daemon thread; ``base_url`` end
   script exhausted", in ``overruns``.
 - ``POST /v1/embeddings``: deterministic hashed bag-of-words vectors (``embeddings.py``).
 - ``GET /v1/models`` and ``/v1/models/{id}``: a short list.
+- ``POST /v1/audio/speech``: a short WAV, or a set failure (``audio_speech.py``).
 
 Every request is recorded (``requests``, ``embedding_requests``, ``other_requests``) with its
 headers (lower-cased), JSON body, prompt tokens counted as OpenAI does (``token_count.py``) and
@@ -47,7 +48,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.support import embeddings, sse
+from tests.support import audio_speech, embeddings, sse
 from tests.support.chat_validation import validate_chat
 from tests.support.local_http import LocalHandler, LocalServer
 from tests.support.model_script import (
@@ -224,6 +225,9 @@ class ModelServer:
             record = self._record(handler, body, self.embedding_requests)
             answer = self._authorize(handler, record) or self._embeddings(record)
             answer = Delay(self.embedding_delay, answer) if self.embedding_delay else answer
+        elif handler.command == "POST" and path == "/v1/audio/speech":  # audio_speech.py
+            record = self._record(handler, body, self.other_requests)
+            answer = self._authorize(handler, record) or audio_speech.answer(self, record)
         elif handler.command == "GET" and path.startswith("/v1/models"):
             record = self._record(handler, body, self.other_requests)
             answer = self._authorize(handler, record) or models_answer(path)
@@ -345,6 +349,8 @@ class ModelServer:
             handler.send_body(answer.status, answer.payload(), dict(answer.headers))
         elif isinstance(answer, (Reply, Streamed)):  # streamed when asked: sse.py
             sse.send(handler, record, answer, closing=self._closing, streams=self.streams)
+        elif isinstance(answer, audio_speech.Audio):
+            answer.send(handler)
         elif isinstance(answer, Payload):
             handler.send_body(200, answer.body)
         else:
