@@ -62,7 +62,6 @@ def generate_image(
     name = _save(ctx, text, image.data)
     made = _png_size(image.data) or image.size
     cost = f"${image.cost:.3f}" if image.cost is not None else "price unknown"
-    ctx.notify(f"Image saved to {name} ({made}, {len(image.data):,} bytes, {cost})")
     result = (
         f"Image saved to {name} ({made} PNG, {len(image.data):,} bytes; made by {image.model}"
         f"{'' if made == size else f', asked for {size}'}; cost {cost})."

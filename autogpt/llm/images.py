@@ -203,7 +203,8 @@ def _final(failure: Failure, url: str, attempts: int, service: ImageService) -> 
     if failure.kind == "proxy_auth":
         return f"the proxy{via} refused the credentials for {url}; the user must fix the proxy"
     if failure.kind == "too_large":
-        return f"{where} sent an answer larger than {MAX_IMAGE_BYTES >> 20} MB; nothing was saved"
+        cap = MAX_IMAGE_BYTES / 2**20
+        return f"{where} sent an answer larger than {cap:g} MB; nothing was saved"
     if failure.status in (401, 403):
         return (
             f"{where} refused the key ({failure.status}: {failure.message}); the user must set "

@@ -199,6 +199,18 @@ def test_a_long_prompt_gets_a_bounded_name_and_the_same_prompt_a_new_one(
     assert names == sorted([f"{stem}.png", f"{stem}-2.png"])
 
 
+def test_an_answer_past_the_size_cap_is_dropped_and_not_retried(
+    server: ModelServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("autogpt.llm.images.MAX_IMAGE_BYTES", 4096)
+    server.images.add(url_image(tiny_png(1024, 1024) + b"\0" * 8192))
+    run = on(server, tmp_path)
+    result = run.generate("a huge picture")
+    assert not result.ok
+    assert "sent an answer larger than 0.00390625 MB; nothing was saved" in result.text
+    assert len(server.images.downloads) == 1 and list(run.workspace.iterdir()) == []
+
+
 def test_a_transient_500_then_429_is_retried_then_the_image_is_saved(
     server: ModelServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
