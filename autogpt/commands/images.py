@@ -12,14 +12,26 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from autogpt.commands.context import CommandContext
 from autogpt.commands.registry import command
 from autogpt.errors import CommandError
 
-Size = Literal[
-    "256x256", "512x512", "1024x1024", "1024x1536", "1536x1024", "1024x1792", "1792x1024"
+
+def _written_as_sizes(value: object) -> object:
+    """Auto-GPT's ``size=512`` is 512x512; ``1024*1024`` or ``1024 X 1024`` is 1024x1024."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value}x{value}"
+    if isinstance(value, str):
+        text = re.sub(r"\s*[x×*]\s*", "x", value.strip().lower())
+        return f"{text}x{text}" if text.isdigit() else text
+    return value
+
+
+Size = Annotated[
+    Literal["256x256", "512x512", "1024x1024", "1024x1536", "1536x1024", "1024x1792", "1792x1024"],
+    BeforeValidator(_written_as_sizes),
 ]
 """Width x height; a model that does not make a size gets its nearest in shape."""
 

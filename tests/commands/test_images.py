@@ -112,6 +112,22 @@ def test_the_schema_is_pinned() -> None:
     }
 
 
+@pytest.mark.parametrize(("given", "sent"), [(512, "512x512"), ("1024 * 1024", "1024x1024")])
+def test_auto_gpts_size_numbers_are_understood(
+    server: ModelServer, tmp_path: Path, given: object, sent: str
+) -> None:
+    server.images.add(b64_image())
+    result = on(server, tmp_path, image_model="dall-e-2").generate("a boat", size=given)
+    assert result.ok, result.text
+    assert server.images.requests[0].body["size"] == sent
+
+
+def test_a_size_not_offered_is_refused_with_the_sizes_that_are(tmp_path: Path) -> None:
+    result = start(tmp_path).generate("a boat", size="800x600")
+    assert not result.ok
+    assert "argument 'size': input should be '256x256', '512x512', '1024x1024'" in result.text
+
+
 def test_a_b64_answer_is_saved_as_a_png_named_after_the_prompt_and_its_price_counted(
     server: ModelServer, tmp_path: Path
 ) -> None:

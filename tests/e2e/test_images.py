@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from autogpt.journal.resume import load_session
 from tests.e2e.harness import agent_env, run_agent, write_profile
 from tests.support.images_api import b64_image, tiny_png
 from tests.support.model_script import autogpt_reply, message_text
@@ -45,6 +46,10 @@ def test_the_model_calls_generate_image_and_the_png_lands_in_the_workspace_at_it
     assert "The service revised the prompt to: 'A poster of ice cream cones'" in told
     report = _report(tmp_path)
     assert "- gpt-image-1-mini: 1 requests, 0 prompt + 0 completion tokens, $0.0110" in report
+    (folder,) = (tmp_path / ".autogpt" / "sessions").iterdir()
+    replayed = load_session(tmp_path / ".autogpt", folder.name).state  # what --resume rebuilds
+    assert replayed.costs.per_model["gpt-image-1-mini"].dollars == 0.011
+    assert replayed.costs.image_requests == 1
 
 
 def test_image_provider_none_leaves_generate_image_out_of_the_prompt_and_the_tools(
