@@ -19,7 +19,8 @@ def open_images(settings: Settings, calls: ModelCalls, console: Console) -> Make
     if service is None:
         return None
     price = service.price("1024x1024")
-    shown = f"${price:.3f} per 1024x1024 image" if price is not None else "price unknown"
+    shown = f"${price:.3f} per 1024x1024 image" if price else "$0 per image"
+    shown = "price unknown" if price is None else shown
     console.info(f"Image generation: on ({service.describe()}; {shown})")
     if price is None:
         left_out = " (and the budget leaves them out)" if calls.state.costs.budget else ""

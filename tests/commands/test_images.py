@@ -318,12 +318,17 @@ def test_image_provider_none_leaves_the_command_out(tmp_path: Path) -> None:
     assert result.text.startswith("Error: generate_image is not available: image generation is off")
 
 
-def test_a_stable_diffusion_webui_makes_the_size_asked_for_after_a_retry(tmp_path: Path) -> None:
+def test_a_stable_diffusion_webui_makes_the_size_asked_for_after_a_retry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with SdWebUiStandIn(failures=[500], auth="me:secret") as webui:
         run = start(
             tmp_path, image_provider="sdwebui", sd_webui_url=webui.url, sd_webui_auth="me:secret"
         )
         result = run.generate("a castle on a hill", size="512x512")
+    out = capsys.readouterr().out
+    assert f"Image generation: on (sdwebui at {webui.url}/sdapi/v1/txt2img; $0 per image)" in out
+    assert "HTTP 500 CUDA out of memory), retry 1/6" in out
     assert result.ok, result.text
     assert result.text.startswith("Image saved to a-castle-on-a-hill.png (512x512 PNG")
     assert "made by stable-diffusion-webui; cost $0.000" in result.text
