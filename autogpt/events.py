@@ -62,7 +62,8 @@ class RequestAccounted(_Event):
     type: Literal["request"] = "request"
     model: str
     purpose: str
-    """main, correction, summary, helper (page answers) or embedding."""
+    """main, correction, summary, helper (page answers), embedding or image (generate_image:
+    no tokens, priced per image)."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0

@@ -39,6 +39,7 @@ from autogpt.llm.client import OpenAIModelClient
 from autogpt.llm.quirks import Quirks, describe
 from autogpt.mcp.startup import McpServers
 from autogpt.prompt.system import build_system_prompt
+from autogpt.session_images import open_images
 from autogpt.session_memory import open_memory
 from autogpt.session_model import (
     choose_tool_mode,
@@ -232,6 +233,7 @@ def run_session(
         models=models, limits=limits, client=client, record=record, state=state, show=show
     )
     ctx.ask_model = calls.helper
+    ctx.make_image = open_images(settings, calls, console)  # generate_image (issue K)
     ctx.count_tokens = calls.counter.text
     systems: dict[bool, str] = {}
 

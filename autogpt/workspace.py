@@ -108,6 +108,30 @@ class Workspace:
             raise
         return path
 
+    def create_file(self, name: str, data: bytes) -> Path:
+        """Write a new file of bytes that appears whole or not at all, never replacing one:
+        FileExistsError when ``name`` is taken (a generated image picks another name)."""
+        path = self.resolve(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            try:
+                os.link(tmp, path)  # atomic, and refused when the name exists
+            except FileExistsError:
+                raise
+            except OSError:  # a filesystem without hard links
+                if _lstat(path) is not None:
+                    raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+                os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return path
+
     def read_text(self, name: str, *, offset: int = 0, limit: int = 20000) -> TextSlice:
         """Up to ``limit`` characters from ``offset``; binary files are described, not dumped.
 

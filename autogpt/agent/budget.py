@@ -29,6 +29,8 @@ class CostTracker:
     warned: bool = False
     embedding_requests: int = 0
     """Of the requests, those of long-term memory (shown apart on the cost line)."""
+    image_requests: int = 0
+    """Of the requests, the images of generate_image (each on a cost line of its own)."""
 
     @property
     def total(self) -> float:
@@ -68,6 +70,8 @@ class CostTracker:
         """Count one request priced already (as the journal recorded it)."""
         if purpose == "embedding":
             self.embedding_requests += 1
+        elif purpose == "image":
+            self.image_requests += 1
         usage = self.per_model.setdefault(model, ModelUsage())
         usage.requests += 1
         usage.prompt_tokens += prompt_tokens

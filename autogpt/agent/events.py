@@ -71,6 +71,8 @@ class CostLine:
     """Embedding requests of long-term memory."""
     cached_tokens: int = 0
     """Of this request's prompt tokens, those served from the provider's cache."""
+    image: str = ""
+    """The image model, when the request was for an image (priced per image, no tokens)."""
 
 
 @dataclass(frozen=True)

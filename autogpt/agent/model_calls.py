@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from autogpt.agent.events import (
     CostLine,
@@ -34,6 +34,7 @@ from autogpt.llm.types import ChatReply, ChatRequest
 log = logging.getLogger(__name__)
 
 MIN_REPLY_TOKENS = 64
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -177,9 +178,25 @@ class ModelCalls:
                 reason="budget",
             )
 
+    def image(self, make: Callable[[], _T], *, model: str, size: str, dollars: float) -> _T:
+        """One image request, priced per image (``dollars``: 0 when unknown): the spinner while
+        it runs, then its ``RequestAccounted`` (purpose ``image``) and cost line. The caller
+        checks the budget first (``would_exceed``): an image over it is refused, the run goes
+        on."""
+        started = time.monotonic()
+        self.show(Thinking(True, f"Generating an image ({model}, {size})..."))
+        try:
+            made = make()
+        finally:
+            self.show(Thinking(False))
+        self._account(
+            None, 0, 0, "image", latency=time.monotonic() - started, priced=(model, dollars)
+        )
+        return made
+
     def _account(
         self,
-        info: ModelInfo,
+        info: ModelInfo | None,
         prompt: int,
         completion: int,
         purpose: str,
@@ -188,13 +205,18 @@ class ModelCalls:
         counted: int = 0,
         shown: bool = True,
         cached: int = 0,
+        priced: tuple[str, float] | None = None,
     ) -> None:
-        """Record one request's tokens and dollars; the cost line, the debug log, the 80%
-        warning."""
-        dollars = cost(info, prompt, completion, cached)
+        """Record one request's tokens and dollars (``priced``: the model and dollars of a
+        request priced per item, an image); the cost line, the debug log, the 80% warning."""
+        if priced is not None:
+            name, dollars = priced
+        else:
+            assert info is not None
+            name, dollars = info.name, cost(info, prompt, completion, cached)
         self.record(
             RequestAccounted(
-                model=info.name,
+                model=name,
                 purpose=purpose,
                 prompt_tokens=prompt,
                 completion_tokens=completion,
@@ -214,14 +236,15 @@ class ModelCalls:
                     costs.budget,
                     prompt,
                     completion,
-                    costs.requests - costs.embedding_requests,
+                    costs.requests - costs.embedding_requests - costs.image_requests,
                     costs.embedding_requests,
                     cached,
+                    image=name if purpose == "image" else "",
                 )
             )
         retries = getattr(self.client, "retries_last_request", 0)
         detail = (
-            f"request {purpose} model={info.name} prompt={prompt} completion={completion} "
+            f"request {purpose} model={name} prompt={prompt} completion={completion} "
             f"cost=${dollars:.5f} latency={latency:.2f}s retries={retries}"
         )
         log.debug(detail)

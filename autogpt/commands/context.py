@@ -1,8 +1,8 @@
 """What a command is handed: the workspace, the settings, and narrow doors to the rest of the run.
 
-Commands never import ``llm/`` or ``ui/``: a page summary goes through :attr:`ask_model`, a
-progress line through :attr:`notify`, a browser that lives for the whole run through
-:attr:`resources`.
+Commands never import ``llm/`` or ``ui/``: a page summary goes through :attr:`ask_model`, an
+image through :attr:`make_image`, a progress line through :attr:`notify`, a browser that lives
+for the whole run through :attr:`resources`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,27 @@ if TYPE_CHECKING:
     from autogpt.config.settings import Settings
     from autogpt.workspace import Workspace
 
-__all__ = ["AskModel", "CommandContext", "RunResources"]
+__all__ = ["AskModel", "CommandContext", "MadeImage", "MakeImage", "RunResources"]
 
 AskModel = Callable[[list[dict[str, str]], int], str]
 """(messages, max_tokens) -> reply text, on the fast model: a helper conversation of its own."""
+
+
+@dataclass(frozen=True)
+class MadeImage:
+    data: bytes
+    """The file as the image service sent it (the command checks it is a PNG)."""
+    model: str
+    size: str
+    """The size made: the one asked for, or the model's nearest."""
+    cost: float | None
+    """Dollars counted in the run's cost; None: the price is unknown (counted as $0)."""
+    revised_prompt: str | None = None
+
+
+MakeImage = Callable[[str, str], MadeImage]
+"""(prompt, size) -> the image, its cost counted; a CommandError saying why not (the budget, the
+service's answer)."""
 
 
 def _estimate_tokens(text: str) -> int:
@@ -32,6 +49,8 @@ class CommandContext:
     workspace: Workspace
     settings: Settings
     ask_model: AskModel | None = None
+    make_image: MakeImage | None = None
+    """Set when IMAGE_PROVIDER is not none (``session_images.py``)."""
     count_tokens: Callable[[str], int] = _estimate_tokens
     result_budget_tokens: int = 1000
     """How many tokens a command's result may take in the next prompt (results are cut to it)."""

@@ -31,6 +31,10 @@ VALUE_HINTS: dict[tuple[str, str], str] = {
         ("USE_WEB_BROWSER", old): f"{old} is not supported: {_BROWSER}"
         for old in ("safari", "edge")
     },
+    ("IMAGE_PROVIDER", "huggingface"): (
+        "Hugging Face's image API is not supported: use IMAGE_PROVIDER=openai (an "
+        "OpenAI-compatible images endpoint), sdwebui (a Stable Diffusion WebUI) or none"
+    ),
 }
 
 # topic -> (the names, what to do instead); a topic is told once, naming the names that are set.
@@ -63,15 +67,13 @@ REMOVED: dict[str, tuple[tuple[str, ...], str]] = {
     "wipe": (("WIPE_REDIS_ON_START",), "memory is kept across runs; --wipe-memory clears it"),
     "images": (
         (
-            "IMAGE_PROVIDER",
             "IMAGE_SIZE",
             "HUGGINGFACE_IMAGE_MODEL",
-            "SD_WEBUI_URL",
-            "SD_WEBUI_AUTH",
             "HUGGINGFACE_API_TOKEN",
             "HUGGINGFACE_AUDIO_TO_TEXT_MODEL",
         ),
-        "image generation and audio-to-text are not part of autogpt; these are ignored",
+        "Hugging Face images and audio-to-text are not part of autogpt, and generate_image "
+        "takes its size as an argument; these are ignored",
     ),
     "speech": (
         (

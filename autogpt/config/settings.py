@@ -143,6 +143,21 @@ class Settings(BaseSettings):
     memory_prompt_share: float = Field(default=0.1, ge=0.0, le=0.5)
     """The share of the token limit that recalled memories may take in a prompt."""
 
+    # --- generate_image (issue K item 3; commands/images.py, llm/images.py) ---
+    image_provider: Literal["openai", "sdwebui", "none"] = "none"
+    """none: generate_image is not offered (many endpoints have no images API)."""
+    image_model: str = "gpt-image-1-mini"
+    image_api_base: str | None = None
+    """An OpenAI-compatible endpoint for images; empty: OPENAI_API_BASE."""
+    image_api_key: SecretStr | None = None
+    """Its key; empty: OPENAI_API_KEY."""
+    image_price: float | None = Field(default=None, ge=0.0)
+    """Dollars per image for a model the price table does not know (llm/image_prices.py)."""
+    image_timeout: float = Field(default=180.0, gt=0)
+    sd_webui_url: str = "http://127.0.0.1:7860"
+    sd_webui_auth: SecretStr | None = None
+    """``user:password`` when the WebUI runs with ``--api-auth``."""
+
     # --- the Agent Protocol server, `python -m autogpt serve` (issue H) ---
     agent_protocol_token: SecretStr | None = None
     """Clients send it as ``Authorization: Bearer``; needed to listen beyond 127.0.0.1."""
@@ -182,6 +197,8 @@ class Settings(BaseSettings):
         "openai_azure_chat_deployment_id",
         "openai_azure_embeddings_deployment_id",
         "speech_output_dir",
+        "image_api_base",
+        "image_price",
         mode="before",
     )
     @classmethod
@@ -199,6 +216,24 @@ class Settings(BaseSettings):
             )
         )
 
+    @field_validator("image_provider", mode="before")
+    @classmethod
+    def _dalle_is_openai(cls, value: Any) -> Any:
+        """Auto-GPT's ``IMAGE_PROVIDER=dalle`` is the OpenAI images API."""
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return {"dalle": "openai", "": "none"}.get(value, value)
+        return value
+
+    @field_validator("image_api_base", "sd_webui_url")
+    @classmethod
+    def _image_url_is_a_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        name = env_name(str(info.field_name))
+        return _checked_url(value, name, ("http", "https"), default_scheme=_likely_scheme(value))
+
     @field_validator("openai_api_base")
     @classmethod
     def _api_base_is_a_url(cls, value: str | None) -> str | None:
@@ -210,7 +245,13 @@ class Settings(BaseSettings):
         )
 
     @field_validator(
-        "openai_api_key", "google_api_key", "database_url", "agent_protocol_token", mode="before"
+        "openai_api_key",
+        "google_api_key",
+        "database_url",
+        "agent_protocol_token",
+        "image_api_key",
+        "sd_webui_auth",
+        mode="before",
     )
     @classmethod
     def _blank_secret_is_none(cls, value: Any) -> Any:

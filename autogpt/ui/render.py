@@ -82,6 +82,12 @@ class Renderer:
             {"warn": c.warn, "error": c.error, "info": c.info}.get(
                 event.level, c.dim if self.debug else (lambda _t: None)
             )(event.text)
+        elif isinstance(event, CostLine) and event.image:
+            budget = f" of ${event.budget:.2f} budget" if event.budget else ""
+            c.dim(
+                f"Cost: ${event.request_cost:.4f} this image ({event.image}), "
+                f"${event.total:.4f} total{budget}"
+            )
         elif isinstance(event, CostLine):
             budget = f" of ${event.budget:.2f} budget" if event.budget else ""
             c.dim(

@@ -78,14 +78,14 @@ def test_old_names_in_dotenv_are_explained_and_the_run_goes_on(
 ) -> None:
     write_profile(tmp_path)
     (tmp_path / ".env").write_text(
-        "IMAGE_PROVIDER=dalle\nHUGGINGFACE_API_TOKEN=hf_x\n"
+        "IMAGE_SIZE=512\nHUGGINGFACE_API_TOKEN=hf_x\n"
         "USE_MAC_OS_TTS=False\nEXECUTE_LOCAL_COMMANDS=False\n",
         encoding="utf-8",
     )
     model_server.script([autogpt_reply("task_complete", {"reason": "done"})])
     done = run_agent(model_server, "-c", "-l", "2", "-y")
     assert done.returncode == 0, _output(done)
-    assert "IMAGE_PROVIDER, HUGGINGFACE_API_TOKEN are not read any more" in done.stdout
+    assert "IMAGE_SIZE, HUGGINGFACE_API_TOKEN are not read any more" in done.stdout
     assert "USE_MAC_OS_TTS" not in done.stdout and "EXECUTE_LOCAL_COMMANDS" not in done.stdout
 
 

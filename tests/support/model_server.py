@@ -15,6 +15,7 @@ listens on 127.0.0.1 (port 0 = a free port) in a daemon thread; ``base_url`` end
 (``provider_quirks.py``, counted in ``quirk_refusals``). Past the script's end: 500 "test
   script exhausted", in ``overruns``.
 - ``POST /v1/embeddings``: deterministic hashed bag-of-words vectors (``embeddings.py``).
+- ``POST /v1/images/generations``: ``server.images``' own script (``images_api.py``).
 - ``GET /v1/models`` and ``/v1/models/{id}``: a short list.
 - ``POST /v1/audio/speech``: a short WAV, or a set failure (``audio_speech.py``).
 
@@ -48,7 +49,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.support import audio_speech, embeddings, sse
+from tests.support import audio_speech, embeddings, images_api, sse
 from tests.support.chat_validation import validate_chat
 from tests.support.local_http import LocalHandler, LocalServer
 from tests.support.model_script import (
@@ -140,6 +141,7 @@ class ModelServer:
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._httpd = LocalServer(_Handler, owner=self, host=host, port=port)
+        self.images = images_api.ImagesApi(self.base_url)  # /v1/images/ (images_api.py)
         self.script(steps)
 
     @property
@@ -173,7 +175,7 @@ class ModelServer:
         """Fail unless every step was used, nothing overran the script and nothing failed."""
         with self._lock:
             left = [] if self.loop else list(self._steps)
-            problems = list(self.failures)
+            problems = list(self.failures) + self.images.problems()
             overruns = list(self.overruns)
         if left:
             lines = "".join(f"\n    step {n}: {describe(s)}" for n, s in left)
@@ -228,6 +230,10 @@ class ModelServer:
         elif handler.command == "POST" and path == "/v1/audio/speech":  # audio_speech.py
             record = self._record(handler, body, self.other_requests)
             answer = self._authorize(handler, record) or audio_speech.answer(self, record)
+        elif path.startswith(images_api.PREFIX):
+            record = self._record(handler, body, self.other_requests)
+            refused = self._authorize(handler, record) if handler.command == "POST" else None
+            answer = refused or self.images.answer(record, path)  # files need no key
         elif handler.command == "GET" and path.startswith("/v1/models"):
             record = self._record(handler, body, self.other_requests)
             answer = self._authorize(handler, record) or models_answer(path)
@@ -353,6 +359,8 @@ class ModelServer:
             answer.send(handler)
         elif isinstance(answer, Payload):
             handler.send_body(200, answer.body)
+        elif hasattr(answer, "send_to"):  # raw bytes (an image file: images_api.RawFile)
+            answer.send_to(handler)
         else:
             self._send(handler, record, self._fail(record, f"not a step: {answer!r}"))
 
