@@ -31,6 +31,7 @@ from autogpt.config.launcher import resume_command
 from autogpt.config.legacy import migration_notes
 from autogpt.config.settings import Settings, load_settings
 from autogpt.events import QuirkLearnt, Resumed, Started
+from autogpt.git.status import clone_status, github_secrets
 from autogpt.journal import resume as resuming
 from autogpt.journal.journal import REPORT, Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
@@ -100,6 +101,7 @@ def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = N
         for s in (settings.openai_api_key, settings.google_api_key, settings.database_url)
         if s
     ] + mcp.secrets
+    secrets += github_secrets(settings)  # clone_repository (issue K)
     logs.setup(debug=args.debug, secrets=secrets + _proxy_passwords(settings))
     proxy.export(settings)
     tokens.preload(catalog.encoding(settings.fast_llm_model))
@@ -257,6 +259,7 @@ def run_session(
         window_start=window_start,
         resumed=loaded is not None,
     )
+    console.info(clone_status(settings))  # clone_repository (issue K)
     agent = Agent(
         ai_name=profile.ai_name,
         system_for=system_for,

@@ -9,6 +9,7 @@ with the whole history, under the same caps.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ from autogpt.git.process import GitRun, run_capped
 from autogpt.web.untrusted import for_terminal, without_secrets
 from autogpt.web.urlguard import ALLOWED_SCHEMES, UrlGuard
 
+log = logging.getLogger(__name__)
 _HTTP_ERROR = re.compile(r"(?:returned error|HTTP code):? (\d{3})")
 
 
@@ -159,11 +161,17 @@ def _failure(
             f"({settings.clone_max_bytes} bytes); nothing was kept"
         )
     text = redact(run.messages, secrets)
+    log.info("git clone of %s failed: %s", shown, text.strip()[-1000:])
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     fatal = next((ln for ln in reversed(lines) if ln.startswith(("fatal:", "error:"))), "")
     status = _HTTP_ERROR.search(text)
     code = int(status.group(1)) if status else 0
     proxied = f" through the proxy from {chosen[0]} ({redact_proxy(chosen[1])})" if chosen else ""
+    if chosen and code == 407:
+        return (
+            f"clone of {shown} failed: the proxy from {chosen[0]} ({redact_proxy(chosen[1])}) "
+            "refused its user name and password (HTTP 407)"
+        )
     if "from proxy" in text or "proxy" in fatal.lower():
         return f"clone of {shown} failed{proxied}: {for_terminal(fatal, 200)}"
     if code == 404 or "not found" in fatal:

@@ -15,6 +15,7 @@ from autogpt import logs
 from autogpt.config import proxy
 from autogpt.config.settings import Settings, load_settings
 from autogpt.errors import AutogptError, UsageError
+from autogpt.git.status import github_secrets
 from autogpt.llm import catalog, tokens
 from autogpt.serve.service import ServerConfig, TaskService
 from autogpt.serve.task_session import TaskConsole
@@ -82,6 +83,7 @@ def _config(
         for s in (settings.openai_api_key, settings.google_api_key, settings.database_url)
         if s
     ]
+    secrets += github_secrets(settings)  # clone_repository (issue K)
     logs.setup(debug=False, secrets=secrets + ([token] if token else []))
     proxy.export(settings)
     tokens.preload(catalog.lookup(settings.fast_llm_model, fallback_window=4096).encoding)
