@@ -290,3 +290,61 @@ def _git_processes_under(folder: Path) -> list[str]:
         if str(folder) in line:
             found.append(line)
     return found
+
+
+def test_a_redirect_is_not_followed(tmp_path: Path, server: GitServer, repo_root: Path) -> None:
+    """The guard saw only the first URL: git must not go where a redirect points."""
+    with GitServer(repo_root, redirect_to=server.url().rsplit("/", 1)[0]) as moved:
+        ctx = make_ctx(tmp_path, make_settings(allow_private_urls=True))
+        result = REGISTRY.dispatch("clone_repository", {"url": moved.url(), "clone_path": "x"}, ctx)
+        url = moved.url()
+    assert result.text == (
+        f"Error: {url} redirected (HTTP 301); redirects are not followed: "
+        "use the repository's current URL"
+    )
+    assert server.requests == []
+    assert list(ctx.workspace.root.iterdir()) == []
+
+
+def test_the_users_git_setup_is_not_used(
+    tmp_path: Path, server: GitServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ~/.gitconfig rewriting the URL, a dead proxy, a template with a hook, and GIT_*
+    variables in the agent's environment: none of them reaches the clone."""
+    home = tmp_path / "home"
+    hooks = home / "template" / "hooks"
+    hooks.mkdir(parents=True)
+    marker = tmp_path / "hook-ran"
+    hook = hooks / "post-checkout"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    hook.chmod(0o755)
+    (home / ".gitconfig").write_text(
+        f'[url "http://127.0.0.1:9/"]\n\tinsteadOf = {server.url().rsplit("/", 1)[0]}/\n'
+        f"[http]\n\tproxy = http://127.0.0.1:9\n[init]\n\ttemplateDir = {home / 'template'}\n"
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'http.proxy'='http://127.0.0.1:9'")
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
+    ctx = make_ctx(tmp_path, make_settings(allow_private_urls=True))
+    result = REGISTRY.dispatch("clone_repository", {"url": server.url(), "clone_path": "c"}, ctx)
+    assert result.ok, result.text
+    assert (ctx.workspace.root / "c" / "README.md").read_text() == README
+    assert not marker.exists()
+    assert not (ctx.workspace.root / "c" / ".git" / "hooks").exists()
+
+
+def test_a_readme_that_links_out_of_the_clone_is_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the user's private notes")
+    root = tmp_path / "linked"
+    make_repository(root, {"main.py": "x = 1\n"}, links={"README.md": str(secret)})
+    with GitServer(root) as linked:
+        ctx = make_ctx(tmp_path, make_settings(allow_private_urls=True))
+        result = REGISTRY.dispatch(
+            "clone_repository", {"url": linked.url(), "clone_path": "l"}, ctx
+        )
+    assert result.ok, result.text
+    assert "(README.md is a link or a folder; not read)" in result.text
+    assert "Top of the tree:\n  main.py\n  README.md (link)\n" in result.text
+    assert "private notes" not in result.text

@@ -4,7 +4,8 @@
 ``git update-server-info`` so git's dumb HTTP protocol can clone it from plain files).
 ``GitServer`` serves that folder from a threaded HTTP server; with ``credentials`` it answers
 401 to any request whose ``Authorization`` header is not their basic-auth form (as GitHub does
-for a private repository). ``delay`` holds every answer, for the time cap. It records each
+for a private repository). ``delay`` holds every answer, for the time cap; ``redirect_to``
+answers 301 to everything. It records each
 request: path, client address, whether it carried the right credentials.
 """
 
@@ -36,8 +37,15 @@ def _git(*args: str, cwd: Path) -> None:
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
-def make_repository(folder: Path, files: dict[str, bytes | str], name: str = "demo") -> Path:
-    """A bare repository ``folder/NAME.git`` holding ``files`` in one commit on ``main``."""
+def make_repository(
+    folder: Path,
+    files: dict[str, bytes | str],
+    name: str = "demo",
+    *,
+    links: dict[str, str] | None = None,
+) -> Path:
+    """A bare repository ``folder/NAME.git`` holding ``files`` (and symbolic ``links``: path ->
+    target) in one commit on ``main``."""
     work = folder / f"{name}-work"
     work.mkdir(parents=True)
     _git("init", "-q", "-b", "main", cwd=work)
@@ -46,6 +54,8 @@ def make_repository(folder: Path, files: dict[str, bytes | str], name: str = "de
         target.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8") if isinstance(content, str) else content
         target.write_bytes(data)
+    for path, pointee in (links or {}).items():
+        (work / path).symlink_to(pointee)
     _git("add", "-A", cwd=work)
     _git("commit", "-q", "-m", "first", cwd=work)
     bare = folder / f"{name}.git"
@@ -72,6 +82,9 @@ class _Handler(LocalHandler):
         owner.record(Served(self.path, self.client_address[0], authorized, header))
         if owner.delay:
             time.sleep(owner.delay)
+        if owner.redirect_to:
+            self.send_body(301, "moved", {"Location": owner.redirect_to + self.path})
+            return
         if not authorized:
             self.send_body(401, "auth needed", {"WWW-Authenticate": 'Basic realm="git"'})
             return
@@ -100,10 +113,13 @@ class GitServer:
         host: str = "127.0.0.1",
         credentials: tuple[str, str] | None = None,
         delay: float = 0.0,
+        redirect_to: str | None = None,
     ) -> None:
         self.root = root.resolve()
         self.host = host
         self.delay = delay
+        self.redirect_to = redirect_to
+        """Answer every request with a 301 to this base URL plus the request's path."""
         self.expected = (
             "Basic " + base64.b64encode(":".join(credentials).encode()).decode()
             if credentials
