@@ -39,7 +39,7 @@ def clone_repository(
     clone_path: Annotated[str, Field(description="a new folder in the workspace for it")],
 ) -> str:
     """Clone a git repository into a folder of the workspace; lists its top files and README."""
-    from autogpt.git.clone import check_clone_url, clone
+    from autogpt.git.clone import check_clone_url, clone, plan_clone
     from autogpt.web.page import check_url
 
     if _SCP_STYLE.match(url.strip()):
@@ -47,7 +47,8 @@ def clone_repository(
             "clone_repository: SSH addresses (user@host:path) are not allowed; "
             "give the https:// URL of the repository"
         )
-    url = check_clone_url(check_url(url))
+    plan = plan_clone(ctx.settings, check_clone_url(check_url(url)))
+    url = plan.url
     target = ctx.workspace.resolve(clone_path)
     if target == ctx.workspace.root:
         raise CommandError("clone_repository: give clone_path a new folder inside the workspace")
@@ -59,7 +60,7 @@ def clone_repository(
             f"clone_repository: '{shown}' already exists and is not empty; choose a new clone_path"
         )
     ctx.notify(f"Cloning {for_terminal(without_secrets(url), 120)} into {shown}")
-    done = clone(ctx.settings, url, target)
+    done = clone(ctx.settings, plan, target)
     history = "latest commit only" if done.shallow else "whole history"
     head = (
         f"Cloned {quote(without_secrets(url), 300)} into {shown} "

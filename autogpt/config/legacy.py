@@ -85,10 +85,6 @@ REMOVED: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         "speech (--speak) is not part of autogpt; these are ignored",
     ),
-    "github": (
-        ("GITHUB_API_KEY", "GITHUB_USERNAME"),
-        "there is no clone_repository command; these are ignored",
-    ),
     "plugins": (
         ("PLUGINS_DIR", "ALLOWLISTED_PLUGINS", "DENYLISTED_PLUGINS", "CHAT_MESSAGES_ENABLED"),
         "plugins are not supported; these are ignored",

@@ -16,6 +16,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from secrets import token_hex
 from urllib.parse import urlsplit
 
 from autogpt.config.proxy import proxy_setting
@@ -56,28 +57,50 @@ def check_clone_url(url: str) -> str:
     return url
 
 
-def clone(settings: Settings, url: str, target: Path) -> Cloned:
-    """Clone ``url`` into ``target`` (absent or an empty folder), or raise a
-    :class:`CommandError` saying why not."""
+@dataclass(frozen=True)
+class ClonePlan:
+    """Where a clone goes and how, decided before anything is sent or written."""
+
+    url: str
+    proxy_setting: tuple[str, str] | None
+    """(variable, proxy URL) the settings chose for the URL, or None: direct."""
+    pinned: tuple[str, ...]
+    """The addresses the guard checked (direct only): git connects to these."""
+    credentials: tuple[str, str] | None
+
+    @property
+    def proxy(self) -> str | None:
+        return self.proxy_setting[1] if self.proxy_setting else None
+
+
+def plan_clone(settings: Settings, url: str) -> ClonePlan:
+    """The URL checked (scheme, no user name in it, the address guard), the proxy chosen and the
+    credentials picked; a :class:`CommandError` says why a URL is refused."""
     url = check_clone_url(url)
     chosen = proxy_setting(url, settings)
-    proxy = chosen[1] if chosen else None
     guard = UrlGuard.from_settings(settings)
     pinned: list[str] = []
-    if proxy:
+    if chosen:
         url = guard.check(url, via_proxy=True)
     else:
         pinned = guard.addresses(url)
-    credentials = credentials_for(url, settings)
+    return ClonePlan(url, chosen, tuple(pinned), credentials_for(url, settings))
+
+
+def clone(settings: Settings, plan: ClonePlan, target: Path) -> Cloned:
+    """Clone into ``target`` (absent or an empty folder), or raise a :class:`CommandError`
+    saying why not; nothing is left behind on failure."""
+    url, proxy, credentials = plan.url, plan.proxy, plan.credentials
     secrets = secrets_of(credentials, proxy)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".clone-{target.name[:40]}-", dir=target.parent))
+    staging = target.parent / f".clone-{target.name[:40]}-{token_hex(4)}"
+    staging.mkdir()  # not mkdtemp: the clone gets the folder mode the user's umask gives
     notes: list[str] = []
     try:
         with tempfile.TemporaryDirectory(prefix="autogpt-git-") as home_dir:
             home = Path(home_dir)
             env = git_environment(
-                url, home=home, proxy=proxy, pinned=pinned, credentials=credentials
+                url, home=home, proxy=proxy, pinned=plan.pinned, credentials=credentials
             )
             depth = settings.clone_depth
             deadline = time.monotonic() + settings.clone_timeout
@@ -87,9 +110,8 @@ def clone(settings: Settings, url: str, target: Path) -> Cloned:
                 depth = 0
                 run = _run(url, staging, env, home, depth, deadline, settings)
         if run.returncode != 0 or run.stopped:
-            raise CommandError(
-                _failure(run, url, settings, chosen, credentials is not None, secrets)
-            )
+            failure = _failure(run, plan, settings, secrets)
+            raise CommandError(failure.replace(str(staging), target.name))
         _scrub(staging, secrets)
         if target.exists():
             target.rmdir()  # an empty folder (checked by the caller)
@@ -140,15 +162,9 @@ def _scrub(folder: Path, secrets: list[str]) -> None:
             config.write_text(redact(text, secrets), "utf-8")
 
 
-def _failure(
-    run: GitRun,
-    url: str,
-    settings: Settings,
-    chosen: tuple[str, str] | None,
-    authenticated: bool,
-    secrets: list[str],
-) -> str:
+def _failure(run: GitRun, plan: ClonePlan, settings: Settings, secrets: list[str]) -> str:
     """One line for the model: what went wrong and, where there is one, what changes it."""
+    url, chosen, authenticated = plan.url, plan.proxy_setting, plan.credentials is not None
     shown = for_terminal(without_secrets(url), 200)
     if run.stopped == "timeout":
         return (

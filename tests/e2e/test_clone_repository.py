@@ -37,6 +37,7 @@ def test_the_model_clones_a_private_repository_and_the_token_shows_nowhere(
         done = run_agent(model_server, "-c", "-l", "4", "-y", env=env)
         served = list(server.requests)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "GITHUB_API_KEY" not in done.stdout  # no "not read any more" note: they are read
     assert "Cloning: on (git " in done.stdout
     assert f"GitHub credentials set for {server.url().rsplit('/', 1)[0]}" in done.stdout
     assert f"Cloning {server.url()} into data" in done.stdout

@@ -46,6 +46,7 @@ def make_repository(
 ) -> Path:
     """A bare repository ``folder/NAME.git`` holding ``files`` (and symbolic ``links``: path ->
     target) in one commit on ``main``."""
+    folder = folder.resolve()
     work = folder / f"{name}-work"
     work.mkdir(parents=True)
     _git("init", "-q", "-b", "main", cwd=work)
