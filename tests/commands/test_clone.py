@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +13,10 @@ import pytest
 
 from autogpt.commands import git as git_commands
 from autogpt.commands.registry import Registry
+from autogpt.errors import CommandError
+from autogpt.git.clone import ClonePlan, clone
 from autogpt.git.environment import basic_header
-from tests.support.git_server import GitServer, make_repository
+from tests.support.git_server import GIT_ENV, GitServer, make_repository
 from tests.web.conftest import make_ctx, make_settings
 
 REGISTRY = Registry.from_modules([git_commands])
@@ -358,3 +361,45 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_a_smart_server_gets_a_shallow_clone_by_default(tmp_path: Path) -> None:
+    """git's smart protocol (``git http-backend``, as GitHub speaks): CLONE_DEPTH=1 works."""
+    root = tmp_path / "smart"
+    bare = make_repository(root, {"README.md": "# v1\n"})
+    work = root / "demo-work"
+    (work / "README.md").write_text("# v2\n")
+    for args in (["commit", "-qam", "second"], ["push", "-q", str(bare), "main"]):
+        subprocess.run(["git", *args], cwd=work, env={**os.environ, **GIT_ENV}, check=True)
+    with GitServer(root, smart=True, credentials=(USER, TOKEN)) as smart:
+        origin = smart.url().rsplit("/", 1)[0]
+        settings = make_settings(
+            allow_private_urls=True, github_username=USER, github_api_key=TOKEN, github_hosts=origin
+        )
+        ctx = make_ctx(tmp_path, settings)
+        result = REGISTRY.dispatch("clone_repository", {"url": smart.url(), "clone_path": "s"}, ctx)
+        served = list(smart.requests)
+    assert result.ok, result.text
+    assert "(latest commit only, " in result.text and "Note:" not in result.text
+    assert any(r.path.endswith("/git-upload-pack") for r in served)
+    assert all(r.authorized for r in served)
+    clone = ctx.workspace.root / "s"
+    assert (clone / "README.md").read_text() == "# v2\n"
+    assert (clone / ".git" / "shallow").is_file()
+    count = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"], cwd=clone, capture_output=True, text=True
+    )
+    assert count.stdout.strip() == "1"
+
+
+def test_git_connects_to_the_address_the_guard_checked(tmp_path: Path, server: GitServer) -> None:
+    """The name is never looked up again by git: ``.invalid`` resolves nowhere, yet the clone
+    reaches the pinned address; without the pin the same name fails to resolve."""
+    url = server.url().replace("127.0.0.1", "repo.invalid")
+    settings = make_settings(allow_private_urls=True)
+    pinned = ClonePlan(url, None, ("127.0.0.1",), None)
+    done = clone(settings, pinned, tmp_path / "pinned")
+    assert (done.path / "README.md").read_text() == README
+    with pytest.raises(CommandError, match=r"could not resolve the host of http://repo\.invalid"):
+        clone(settings, ClonePlan(url, None, (), None), tmp_path / "unpinned")
+    assert not (tmp_path / "unpinned").exists()

@@ -5,7 +5,8 @@
 ``GitServer`` serves that folder from a threaded HTTP server; with ``credentials`` it answers
 401 to any request whose ``Authorization`` header is not their basic-auth form (as GitHub does
 for a private repository). ``delay`` holds every answer, for the time cap; ``redirect_to``
-answers 301 to everything. It records each
+answers 301 to everything; ``smart`` serves git's smart protocol through the real
+``git http-backend`` (shallow clones, as from GitHub). It records each
 request: path, client address, whether it carried the right credentials.
 """
 
@@ -89,6 +90,9 @@ class _Handler(LocalHandler):
         if not authorized:
             self.send_body(401, "auth needed", {"WWW-Authenticate": 'Basic realm="git"'})
             return
+        if owner.smart:
+            self._backend(b"")
+            return
         relative = self.path.split("?", 1)[0].lstrip("/")
         target = (owner.root / relative).resolve()
         if not target.is_relative_to(owner.root) or not target.is_file():
@@ -103,6 +107,52 @@ class _Handler(LocalHandler):
         self.wfile.write(data)
         self.close_connection = True
 
+    def do_POST(self) -> None:
+        owner: GitServer = self.server.owner
+        header = self.headers.get("Authorization")
+        authorized = owner.expected is None or header == owner.expected
+        owner.record(Served(self.path, self.client_address[0], authorized, header))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if not authorized or not owner.smart:
+            self.send_body(401 if not authorized else 405, "no")
+            return
+        self._backend(body)
+
+    def _backend(self, body: bytes) -> None:
+        """git's smart HTTP protocol: the real ``git http-backend`` as a CGI program."""
+        owner: GitServer = self.server.owner
+        path, _, query = self.path.partition("?")
+        env = {
+            **os.environ,
+            **GIT_ENV,
+            "GIT_PROJECT_ROOT": str(owner.root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "REQUEST_METHOD": self.command,
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_ADDR": self.client_address[0],
+            "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", ""),
+            "GIT_PROTOCOL": self.headers.get("Git-Protocol", ""),
+        }
+        done = subprocess.run(
+            ["git", "http-backend"], input=body, env=env, capture_output=True, check=False
+        )
+        head, _, payload = done.stdout.partition(b"\r\n\r\n")
+        headers = dict(
+            line.split(": ", 1) for line in head.decode("latin-1").split("\r\n") if ": " in line
+        )
+        status = int(headers.pop("Status", "200").split()[0])
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(payload)
+        self.close_connection = True
+
 
 class GitServer:
     """Serves ``root`` (a folder holding ``NAME.git``) at ``url(NAME)``; a context manager."""
@@ -115,11 +165,15 @@ class GitServer:
         credentials: tuple[str, str] | None = None,
         delay: float = 0.0,
         redirect_to: str | None = None,
+        smart: bool = False,
     ) -> None:
         self.root = root.resolve()
         self.host = host
         self.delay = delay
         self.redirect_to = redirect_to
+        self.smart = smart
+        """Serve git's smart protocol through ``git http-backend`` (as GitHub does: shallow
+        clones work) instead of plain files."""
         """Answer every request with a 301 to this base URL plus the request's path."""
         self.expected = (
             "Basic " + base64.b64encode(":".join(credentials).encode()).decode()
