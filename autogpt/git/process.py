@@ -91,6 +91,8 @@ def run_capped(
         raise
     if stopped is None:
         size = folder_size(watch)
+        if size > max_bytes:  # it ended between two looks: still too big to keep
+            stopped = "too_big"
     data = messages.read_bytes()[-MESSAGE_TAIL:]
     return GitRun(
         returncode=process.wait(),

@@ -247,9 +247,10 @@ def test_a_missing_repository_says_404(tmp_path: Path, server: GitServer) -> Non
 def test_a_repository_over_the_size_cap_is_stopped_and_removed(tmp_path: Path) -> None:
     root = tmp_path / "big"
     make_repository(root, {"README.md": "big\n", "blob.bin": os.urandom(3_000_000)})
-    with GitServer(root) as big:
+    with GitServer(root, trickle=0.02) as big:
         ctx = make_ctx(tmp_path, make_settings(allow_private_urls=True, clone_max_bytes=1_000_000))
         result = REGISTRY.dispatch("clone_repository", {"url": big.url(), "clone_path": "b"}, ctx)
+        assert big.wait_cut_off(1) == 1  # git was stopped while the pack was still arriving
     assert result.text == (
         f"Error: clone of {big.url()} stopped: larger than CLONE_MAX_BYTES (1000000 bytes); "
         "nothing was kept"

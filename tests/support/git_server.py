@@ -104,8 +104,15 @@ class _Handler(LocalHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(data)
         self.close_connection = True
+        step = 65536 if owner.trickle else len(data) or 1
+        try:
+            for start in range(0, len(data), step):
+                self.wfile.write(data[start : start + step])
+                self.wfile.flush()
+                time.sleep(owner.trickle)
+        except (BrokenPipeError, ConnectionResetError):
+            owner.cut_off += 1  # the client went away mid-answer
 
     def do_POST(self) -> None:
         owner: GitServer = self.server.owner
@@ -166,12 +173,17 @@ class GitServer:
         delay: float = 0.0,
         redirect_to: str | None = None,
         smart: bool = False,
+        trickle: float = 0.0,
     ) -> None:
         self.root = root.resolve()
         self.host = host
         self.delay = delay
         self.redirect_to = redirect_to
         self.smart = smart
+        self.trickle = trickle
+        """Seconds between 64 KB pieces of a file: a large one takes a while to arrive."""
+        self.cut_off = 0
+        """How many answers the client stopped reading in the middle."""
         """Serve git's smart protocol through ``git http-backend`` (as GitHub does: shallow
         clones work) instead of plain files."""
         """Answer every request with a 301 to this base URL plus the request's path."""
@@ -188,6 +200,14 @@ class GitServer:
     def record(self, served: Served) -> None:
         with self._lock:
             self.requests.append(served)
+
+    def wait_cut_off(self, count: int, timeout: float = 10.0) -> int:
+        """``cut_off`` once it reaches ``count`` (its handler may still be writing), or after
+        ``timeout`` seconds as it is."""
+        deadline = time.monotonic() + timeout
+        while self.cut_off < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.cut_off
 
     def url(self, name: str = "demo") -> str:
         assert self._port, "the server was not started"
