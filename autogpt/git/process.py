@@ -77,7 +77,9 @@ def run_capped(
     size = 0
     try:
         while process.poll() is None:
+            started = time.monotonic()
             size = folder_size(watch)
+            looked = time.monotonic() - started
             if size > max_bytes:
                 stopped = "too_big"
             elif time.monotonic() > deadline:
@@ -85,7 +87,7 @@ def run_capped(
             if stopped:
                 _kill_group(process)
                 break
-            time.sleep(POLL_SECONDS)
+            time.sleep(max(POLL_SECONDS, 4 * looked))  # a big checkout: look less often
     except BaseException:  # Ctrl+C while cloning: no git left behind
         _kill_group(process)
         raise
@@ -93,7 +95,9 @@ def run_capped(
         size = folder_size(watch)
         if size > max_bytes:  # it ended between two looks: still too big to keep
             stopped = "too_big"
-    data = messages.read_bytes()[-MESSAGE_TAIL:]
+    with messages.open("rb") as handle:  # a chatty server may have written a lot
+        handle.seek(max(messages.stat().st_size - MESSAGE_TAIL, 0))
+        data = handle.read()
     return GitRun(
         returncode=process.wait(),
         messages=data.decode("utf-8", errors="replace"),
