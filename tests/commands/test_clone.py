@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -287,6 +289,11 @@ def test_the_command_is_not_offered_without_git(
 
 def _git_processes_under(folder: Path) -> list[str]:
     """Command lines of running processes that name ``folder`` (a git left behind)."""
+    return _processes_naming(str(folder))
+
+
+def _processes_naming(text: str) -> list[str]:
+    """Command lines of running processes that contain ``text``."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -295,7 +302,7 @@ def _git_processes_under(folder: Path) -> list[str]:
             line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if str(folder) in line:
+        if text in line:
             found.append(line)
     return found
 
@@ -404,3 +411,34 @@ def test_git_connects_to_the_address_the_guard_checked(tmp_path: Path, server: G
     with pytest.raises(CommandError, match=r"could not resolve the host of http://repo\.invalid"):
         clone(settings, ClonePlan(url, None, (), None), tmp_path / "unpinned")
     assert not (tmp_path / "unpinned").exists()
+
+
+def test_the_token_is_not_in_the_process_list_while_git_runs(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    """Every user can read a process's arguments: those of git and its helpers, looked at while
+    they wait on a slow server, hold neither the token nor its header form."""
+    header = basic_header(USER, TOKEN).split(" ", 1)[1]
+    with GitServer(repo_root, credentials=(USER, TOKEN), delay=0.3) as slow:
+        origin = slow.url().rsplit("/", 1)[0]
+        settings = make_settings(
+            allow_private_urls=True, github_username=USER, github_api_key=TOKEN, github_hosts=origin
+        )
+        ctx = make_ctx(tmp_path, settings)
+        results: list[str] = []
+        worker = threading.Thread(
+            target=lambda: results.append(
+                REGISTRY.dispatch(
+                    "clone_repository", {"url": slow.url(), "clone_path": "p"}, ctx
+                ).text
+            )
+        )
+        worker.start()
+        seen: set[str] = set()
+        while worker.is_alive():
+            seen.update(_processes_naming(origin))
+            time.sleep(0.05)
+        worker.join()
+    assert results and results[0].startswith("Cloned "), results
+    assert any("remote-http" in line for line in seen), seen
+    assert [line for line in seen if TOKEN in line or header in line or USER in line] == []
