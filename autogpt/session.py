@@ -31,6 +31,7 @@ from autogpt.config.launcher import resume_command
 from autogpt.config.legacy import migration_notes
 from autogpt.config.settings import Settings, load_settings
 from autogpt.events import QuirkLearnt, Resumed, Started
+from autogpt.git.status import clone_status
 from autogpt.journal import resume as resuming
 from autogpt.journal.journal import REPORT, Journal, new_session_id, sessions_dir
 from autogpt.journal.report import save_workspace_snapshot, write_report
@@ -258,6 +259,7 @@ def run_session(
         window_start=window_start,
         resumed=loaded is not None,
     )
+    console.info(clone_status(settings))  # clone_repository (issue K)
     agent = Agent(
         ai_name=profile.ai_name,
         system_for=system_for,

@@ -87,10 +87,6 @@ REMOVED: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         "--speak uses espeak-ng or an OpenAI-compatible /audio/speech now: see TTS_PROVIDER",
     ),
-    "github": (
-        ("GITHUB_API_KEY", "GITHUB_USERNAME"),
-        "there is no clone_repository command; these are ignored",
-    ),
     "plugins": (
         ("PLUGINS_DIR", "ALLOWLISTED_PLUGINS", "DENYLISTED_PLUGINS", "CHAT_MESSAGES_ENABLED"),
         "plugins are not supported; these are ignored",

@@ -173,6 +173,27 @@ class Settings(BaseSettings):
     tts_voice: str = "alloy"
     speech_output_dir: str | None = None
     """Write each utterance here as a numbered .wav file instead of playing it."""
+    # --- clone_repository (issue K): git/environment.py, git/clone.py ---
+    github_username: str | None = None
+    github_api_key: SecretStr | None = None
+    github_hosts: CommaList = Field(default_factory=lambda: ["github.com"])
+    """Where the GitHub credentials are sent: ``github.com`` means https://github.com only."""
+    clone_timeout: float = Field(default=300.0, gt=0)
+    clone_max_bytes: int = Field(default=200_000_000, ge=1)
+    clone_depth: int = Field(default=1, ge=0)
+    """1: the latest commit only; 0: the whole history."""
+
+    @field_validator("github_username", "github_api_key", mode="before")
+    @classmethod
+    def _blank_github_setting_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("github_hosts", mode="before")
+    @classmethod
+    def _split_github_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("shell_allowlist", "shell_denylist", mode="before")
     @classmethod

@@ -27,6 +27,7 @@ _COMMAND_ALIASES: dict[str, str] = {
     " fetch_url browse_page",
     "execute_python_file": "execute_python run_python_file run_python python",
     "execute_shell": "shell run_shell bash run_command execute_command shell_command exec",
+    "clone_repository": "git_clone clone clone_repo",
 }
 
 # target argument -> names models use for it, in order of preference
@@ -36,13 +37,14 @@ _ARGUMENT_ALIASES: dict[str, tuple[str, ...]] = {
         "filename": "path file file_path filepath file_name name fname",
         "text": "content contents data body body_text file_content string",
         "directory": "dir folder path dirname directory_path folder_path dir_path",
-        "url": "link website uri href web_url website_url",
+        "url": "link website uri href web_url website_url repository_url repo_url repository repo",
         "query": "q search search_query question keywords search_term term",
         "question": "query prompt information info",
         "reason": "message summary explanation result response",
         "num_results": "n count max_results number_of_results results",
         "code": "source source_code script",
         "command_line": "command cmd shell_command",
+        "clone_path": "path directory dir folder destination target local_path",
     }.items()
 }
 

@@ -7,6 +7,7 @@ import pytest
 from autogpt.reply.aliases import canonical_args, canonical_command, fold
 
 KNOWN = [
+    "clone_repository",
     "read_file",
     "write_to_file",
     "append_to_file",
@@ -62,6 +63,8 @@ def test_fold_ignores_case_separators_quotes_and_prefix(given: str, folded: str)
         ("execute_python", "execute_python_file"),
         ("run_python_file", "execute_python_file"),
         ("Google", "web_search"),
+        ("git_clone", "clone_repository"),
+        ("clone", "clone_repository"),
     ],
 )
 def test_command_alias_maps_to_its_target(alias: str, target: str) -> None:
@@ -95,6 +98,12 @@ def test_alias_whose_target_is_not_registered_is_not_applied() -> None:
         ({"query": "what"}, ["url", "question"], {"question": "what"}),
         ({"FileName": "a"}, ["filename"], {"filename": "a"}),
         ({"file-name": "a"}, ["filename"], {"filename": "a"}),
+        # Auto-GPT 0.2.2's clone_repository took repository_url
+        (
+            {"repository_url": "u", "path": "d"},
+            ["url", "clone_path"],
+            {"url": "u", "clone_path": "d"},
+        ),
     ],
 )
 def test_argument_alias_maps_to_the_commands_own_name(
