@@ -183,19 +183,7 @@ class Settings(BaseSettings):
     clone_depth: int = Field(default=1, ge=0)
     """1: the latest commit only; 0: the whole history."""
 
-    @field_validator("github_username", "github_api_key", mode="before")
-    @classmethod
-    def _blank_github_setting_is_none(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("github_hosts", mode="before")
-    @classmethod
-    def _split_github_hosts(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @field_validator("shell_allowlist", "shell_denylist", mode="before")
+    @field_validator("shell_allowlist", "shell_denylist", "github_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -220,6 +208,7 @@ class Settings(BaseSettings):
         "speech_output_dir",
         "image_api_base",
         "image_price",
+        "github_username",
         mode="before",
     )
     @classmethod
@@ -272,6 +261,7 @@ class Settings(BaseSettings):
         "agent_protocol_token",
         "image_api_key",
         "sd_webui_auth",
+        "github_api_key",
         mode="before",
     )
     @classmethod
