@@ -230,7 +230,13 @@ def run_session(
                 "told and decides what to do."
             )
     calls = ModelCalls(
-        models=models, limits=limits, client=client, record=record, state=state, show=show
+        models=models,
+        limits=limits,
+        client=client,
+        record=record,
+        state=state,
+        show=show,
+        live=driver is None,  # a driver (the server) returns whole steps: no live reply
     )
     ctx.ask_model = calls.helper
     ctx.count_tokens = calls.counter.text
