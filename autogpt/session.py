@@ -231,7 +231,13 @@ def run_session(
                 "told and decides what to do."
             )
     calls = ModelCalls(
-        models=models, limits=limits, client=client, record=record, state=state, show=show
+        models=models,
+        limits=limits,
+        client=client,
+        record=record,
+        state=state,
+        show=show,
+        live=driver is None,  # a driver (the server) returns whole steps: no live reply
     )
     ctx.ask_model = calls.helper
     ctx.make_image = open_images(settings, calls, console)  # generate_image (issue K)

@@ -11,7 +11,11 @@ client thread: ``--steps`` steps of write_to_file, then the task's continuous li
   This is all the server does per step (HTTP, the agent's cycle, the journal, artifacts diff).
 - cpu ms/step: the server process's CPU time (user + system, ``/proc``) over the later steps,
   per step: what a step costs whatever the machine's load; at 16 tasks on 2 shared cores the
-  own time is mostly waiting for a core (the GIL, the other processes).
+  own time is mostly waiting for a core (the GIL, the other processes). Every answer takes
+  the same ``--delay``, so the tasks' steps arrive together and are served one after the
+  other: the median step waits for about half of the others, own p50 ~ (N + 1) / 2 x cpu
+  ms/step / the cores the server's Python gets (one process: one). At 16 tasks the 10 ms
+  target needs about 1.2 ms of CPU per step in one process, or some 8 free cores.
 - steps/s: the later steps / their wall time (they start together once every task has had its
   first step).
 - 1st step: a task's first step also builds its session (the model client, the command

@@ -61,7 +61,11 @@ class ModelCalls:
         record: Callable[[RunEvent], None],
         state: RunState,
         show: Show,
+        live: bool = True,
     ) -> None:
+        """``live``: someone watches a reply stream in (a terminal, the JSON lines); False (the
+        server's tasks, which return whole steps): no ThoughtDelta per chunk of a reply."""
+        self.live = live
         self.models = models
         self.limits = limits
         self.client = client
@@ -100,7 +104,7 @@ class ModelCalls:
             tools=tools,
             tool_choice="required" if tools else None,
             purpose=purpose,
-            on_delta=self._stream_to_screen,
+            on_delta=self._stream_to_screen if self.live else None,
         )
         reply = self.send(request, self.models.main, prompt_tokens, label="Thinking...")
         if reply.reasoning:

@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -38,6 +39,7 @@ from autogpt.llm.retry import (
     root_cause,
     unreachable_reason,
 )
+from autogpt.llm.sse import StreamError, json_events
 from autogpt.llm.tokens import encoder
 from autogpt.llm.tool_choice import AUTO, with_auto_fallback
 from autogpt.llm.types import ChatReply, ChatRequest
@@ -195,9 +197,9 @@ class OpenAIModelClient:
         Streaming, httpx's read timeout (which applies to each read of the socket, not to the
         whole answer) is OPENAI_TIMEOUT until the answer starts (its status and headers), then
         STREAM_IDLE_TIMEOUT for each wait for more of it: a long reply that keeps arriving is
-        never cut off by a total."""
+        never cut off by a total. Its events are read by ``llm/sse.py``."""
         import httpx2
-        from openai import Stream
+        import openai
         from openai.types.chat import ChatCompletion
 
         if not body.get("stream"):
@@ -211,7 +213,7 @@ class OpenAIModelClient:
             cast_to=ChatCompletion,
             options={"timeout": timeout},
             stream=True,
-            stream_cls=Stream[object],  # chunks as parsed: typed ones cost 0.5 ms each
+            stream_cls=openai.Stream[object],  # only its response is read, not its events
         )
         with stream:
             if "json" in stream.response.headers.get("content-type", ""):
@@ -221,7 +223,7 @@ class OpenAIModelClient:
                 limits["read"] = self.settings.stream_idle_timeout
             try:
                 return from_stream(
-                    stream,
+                    json_events(stream.response.iter_bytes()),
                     on_delta=request.on_delta,
                     estimate=encoder(encoding(request.model)).count,
                 )
@@ -267,6 +269,7 @@ class OpenAIModelClient:
 
     # --- retries and error mapping ------------------------------------------------------
     def _with_retries(self, call: Callable[[], Any], *, body: dict[str, Any] | None = None) -> Any:
+        import httpx2  # a stream's own failures (llm/sse.py), as the SDK's are
         import openai
 
         self.retries_last_request = 0
@@ -276,15 +279,15 @@ class OpenAIModelClient:
                 return call()
             except openai.APIStatusError as exc:
                 failure = self._status_failure(exc, body or {})
-            except openai.APITimeoutError:
+            except (openai.APITimeoutError, httpx2.TimeoutException):
                 failure = self._failure("timeout", message=self._timeout_text(body or {}))
-            except openai.APIConnectionError as exc:
+            except (openai.APIConnectionError, httpx2.RequestError, ssl.SSLError) as exc:
                 failure = self._connection_failure(exc)
             except ResponseTooLarge as exc:  # raised while the SDK reads the body
                 failure = self._failure("too_large", message=str(exc))
             except StreamCut as exc:
                 failure = self._failure("connection", message=str(exc))
-            except openai.APIError as exc:  # an error event inside a stream
+            except (openai.APIError, StreamError) as exc:  # an error event inside a stream
                 failure = self._failure("connection", message=f"stream error: {exc.message}")
             attempt += 1
             if not self.policy.allows(attempt, failure):

@@ -67,20 +67,13 @@ class Artifacts:
         self._uploads = data_dir / UPLOADS_FILE
 
     def all(self) -> list[Artifact]:
+        """Every regular file, a folder's files (by name) before its subfolders (by name).
+        ``os.scandir`` entries carry the file type, so only each file's mtime is a system
+        call: a step lists the workspace twice (what it changed), bench/serve.py."""
         root = self.workspace.root
         if not root.is_dir():
             return []
-        uploaded = self._uploaded()
-        found = []
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-            for name in sorted(files):
-                full = Path(folder) / name
-                if full.is_symlink() or not full.is_file():
-                    continue
-                path = full.relative_to(root).as_posix()
-                found.append(Artifact(path, path not in uploaded, _iso(full.stat().st_mtime)))
-        return found
+        return _walk(str(root), self._uploaded())
 
     def find(self, ident: str) -> Path:
         for artifact in self.all():
@@ -128,6 +121,34 @@ class Artifacts:
         except (OSError, ValueError):
             return set()
         return {str(p) for p in data} if isinstance(data, list) else set()
+
+
+def _walk(root: str, uploaded: set[str]) -> list[Artifact]:
+    found: list[Artifact] = []
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS:
+                        folders.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    continue  # a symlink (to a file, a folder, nowhere), a pipe, a socket
+                mtime = entry.stat(follow_symlinks=False).st_mtime
+            except OSError:
+                continue
+            path = prefix + entry.name
+            found.append(Artifact(path, path not in uploaded, _iso(mtime)))
+        stack += reversed(folders)  # the first subfolder is walked next
+    return found
 
 
 def _iso(timestamp: float) -> str:

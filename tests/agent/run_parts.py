@@ -48,6 +48,7 @@ def build(
     budget: float = 0.0,
     tool_mode: bool = False,
     answers: list[str] | None = None,
+    live: bool = True,
 ) -> Parts:
     """A new session (``state`` None) or one resumed from a replayed state, in ``tmp_path``."""
     settings = Settings(
@@ -81,6 +82,7 @@ def build(
         record=record,
         state=state,
         show=shown.append,
+        live=live,
     )
     ctx.count_tokens = calls.counter.text
     given = list(answers or [])

@@ -30,3 +30,20 @@ def test_the_reply_streams_to_the_screen_as_display_updates_never_recorded(
     recorded = [str(r["type"]) for r in read_events(tmp_path / "session" / JOURNAL).events]
     assert "thought_delta" not in recorded and len(recorded) == 5
     assert server.requests[0].body["stream"] is True
+
+
+def test_without_a_live_view_the_reply_still_streams_but_shows_no_display_updates(
+    model_server_factory: Callable[..., ModelServer],
+    tmp_path: Path,
+    make_parts: Callable[..., Parts],
+) -> None:
+    """The server's tasks return whole steps: nobody watches a reply stream in."""
+    step = autogpt_reply("write_to_file", {"filename": "a.txt", "text": "hi"}, text="Streaming.")
+    server = model_server_factory(streamed(step, chunk_chars=6))
+    parts = make_parts(tmp_path, server.base_url, live=False)
+    assert parts.agent.step().kind == "continue"
+    assert not [e for e in parts.shown if isinstance(e, ThoughtDelta)]
+    proposal = next(e for e in parts.shown if isinstance(e, ProposalShown))
+    assert proposal.proposal.command == "write_to_file"
+    assert (tmp_path / "ws" / "a.txt").read_text(encoding="utf-8") == "hi"
+    assert server.requests[0].body["stream"] is True
