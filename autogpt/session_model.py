@@ -12,7 +12,8 @@ from autogpt.agent.model_calls import ModelSetup
 from autogpt.config.settings import Settings
 from autogpt.errors import UsageError
 from autogpt.llm import catalog
-from autogpt.llm.client import DEFAULT_BASE, WaitCallback, check_key, needs_key
+from autogpt.llm.client import DEFAULT_BASE, WaitCallback
+from autogpt.llm.key_check import check_key, needs_key
 from autogpt.llm.prices import load_prices_file
 from autogpt.llm.retry import Failure
 from autogpt.ui.console import Console

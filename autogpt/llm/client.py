@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from autogpt.config.azure import azure_setup
 from autogpt.config.proxy import proxy_setting, redact
 from autogpt.config.settings import Settings
-from autogpt.errors import ConfigError, ModelRejected, ModelUnavailable
+from autogpt.errors import ConfigError
 from autogpt.llm.catalog import encoding, is_reasoning_model
 from autogpt.llm.failures import final_error
 from autogpt.llm.quirks import Learnt, Quirks, build_body, recognise, stated_window
@@ -371,32 +371,3 @@ class OpenAIModelClient:
             "tool_choice" in message or "tools" in message or "tool choice" in message
         ):
             raise ToolsRejected(message)
-
-
-KEY_CHECK_TIMEOUT = 15.0
-
-
-def check_key(settings: Settings, key: str | None) -> None:
-    """One GET /models with ``key`` (none: without a key), no retries, a short timeout. Raises
-    ModelRejected (a refused key: reason "bad api key") or ModelUnavailable."""
-    from pydantic import SecretStr
-
-    quick = settings.model_copy(
-        update={
-            "openai_api_key": SecretStr(key) if key else None,
-            "openai_max_retries": 0,
-            "openai_timeout": min(settings.openai_timeout, KEY_CHECK_TIMEOUT),
-        }
-    )
-    OpenAIModelClient(quick).list_models()
-
-
-def needs_key(settings: Settings) -> bool:
-    """True when the endpoint answers 401 to a request without a key."""
-    try:
-        check_key(settings, None)
-    except ModelRejected as exc:
-        return exc.reason == "bad api key"
-    except ModelUnavailable:
-        return False
-    return False
