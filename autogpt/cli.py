@@ -129,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="jsonl: standard output carries only the run's events, one JSON object per line, "
         'the last one {"type": "end", ...}; text for people goes to standard error',
     )
+    p.add_argument(
+        "--include-partial",
+        action="store_true",
+        help="with --output-format jsonl: also each reply's thought as it streams in "
+        '({"type": "thought_delta", ...} lines; never journaled)',
+    )
     p.add_argument("--skip-news", action="store_true", help="accepted for compatibility")
     p.add_argument(
         "--debug",
@@ -144,6 +150,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.continuous_limit and not args.continuous and not args.resume:
         parser.error("--continuous-limit can only be used with --continuous")
+    if args.include_partial and args.output_format != "jsonl":
+        parser.error("--include-partial goes with --output-format jsonl")
     _check_goals(parser, args)
     return args
 
