@@ -81,7 +81,9 @@ def test_between_rare_compaction_points_each_request_only_appends_to_the_one_bef
     tool_mode: bool,
 ) -> None:
     server, events = _run(model_server_factory, tmp_path, make_parts, tool_mode=tool_mode)
-    main = [r.messages for r in server.requests if not is_summary(r)]
+    records = [r for r in server.requests if not is_summary(r)]
+    main = [r.messages for r in records]
+    assert all(r.tools == records[0].tools for r in records), "the command list changed"
     points = _points(events)
     assert len(main) == CYCLES and len(points) == CYCLES - 1
     assert any(points), "the run never needed a compaction point: the test proves nothing"
