@@ -3,8 +3,9 @@
 Between compaction points a request is the previous one plus the new turn, so a provider's prompt
 cache serves all but the new turn. Once the history passes the high-water mark
 (``prompt/context.py``), one compaction point: older turns are compacted (shortened in place, no
-request), then, if they still crowd the room, the oldest are folded into the running summary
-(one request to the fast model) until the history is down to the low-water mark. A turn is
+request; the prompt changes from the first of them on), then, if they still do not fit, the
+oldest are folded into the running summary (one request to the fast model, and the prompt
+changes from the summary on) down to the low-water mark, so folds are rare. A turn is
 shortened once and folded once. Both steps are events, so a resumed run rebuilds the same prompt.
 """
 
@@ -63,7 +64,7 @@ class ContextFitter:
         system = self._system_for(self.state.tool_mode)
         tail = self._tail(int(limits.memory_tokens * shrink))
 
-        def fitted(compacting: bool = False) -> promptctx.Fit:
+        def fitted() -> promptctx.Fit:
             return promptctx.fit(
                 system=system,
                 summary=self.state.summary,
@@ -71,18 +72,15 @@ class ContextFitter:
                 tail=tail,
                 budget=budget,
                 counter=counter,
-                compacting=compacting,
             )
 
         fit = fitted()
         if not (fit.drop or fit.crowded):
             return fit.messages  # the usual request: the previous one's prefix, then the new turn
         # A compaction point, the one place the prompt's prefix changes: shorten the older
-        # turns, then, if they still crowd the room, fold the oldest down to the low-water mark.
+        # turns, then, if they still do not fit, fold the oldest down to the low-water mark.
         self._compact()
         fit = fitted()
-        if fit.drop or fit.history_tokens > promptctx.FOLD_WATER * fit.room:
-            fit = fitted(compacting=True)
         for _ in range(2):  # a second fold only if the new summary itself crowded the room
             if not fit.drop:
                 break

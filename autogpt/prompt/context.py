@@ -10,9 +10,10 @@ Prompt caching serves a request's tokens that are an unchanged prefix of the pre
 so the history changes in rare batches with hysteresis (as Claude Code and Codex CLI compact):
 between them a request only appends to the one before. A batch (a *compaction point*, decided by
 the caller from ``Fit.crowded``) comes once the history passes ``HIGH_WATER`` of its room: the
-older turns are shortened and, if that leaves the history past ``FOLD_WATER``, the oldest are
-dropped down to ``LOW_WATER`` (the caller folds them into the running summary), so many cycles
-pass before the next point. The most recent turns stay word for word, and the system prompt
+older turns are shortened (the prompt changes from the first of them on) and, if the history
+still does not fit, the oldest are dropped down to ``LOW_WATER`` (the caller folds them into the
+running summary, right after the system prompt: the one change of the whole history, so it is
+done in large, rare batches). The most recent turns stay word for word, and the system prompt
 stays first and unchanged.
 """
 
@@ -27,12 +28,9 @@ from autogpt.llm.tokens import TokenCounter
 HIGH_WATER = 0.9
 """Past this share of the history's room, a compaction point: the prompt's prefix changes here
 (and where the history no longer fits at all) and nowhere else."""
-FOLD_WATER = 0.7
-"""At a compaction point, a history still past this share once its older turns are shortened is
-folded too: shortening alone would leave too short a run of cycles before the next point."""
 LOW_WATER = 0.3
 """A fold leaves the history within this share of its room (less the summary's headroom): the
-gap to ``HIGH_WATER`` is the run of cycles that only append."""
+gap to the full room is the run of cycles before the next fold."""
 SUMMARY_MAX_TOKENS = 400
 
 
@@ -123,12 +121,9 @@ def fit(
     tail: str,
     budget: Budget,
     counter: TokenCounter,
-    compacting: bool = False,
 ) -> Fit:
-    """Choose how many old turns to drop so the request fits; build the messages.
-
-    Nothing is dropped while the turns fit, unless ``compacting`` (a compaction point): then, as
-    when they do not fit, the oldest go until the rest is within the low-water mark."""
+    """Choose how many old turns to drop so the request fits; build the messages: nothing while
+    the turns fit, else the oldest, until the rest is within the low-water mark."""
     summary_tokens = counter.text(summary) if summary else 0
     fixed = (
         counter.messages([{"role": "system", "content": system}])
@@ -140,7 +135,7 @@ def fit(
     room = budget.prompt_room - fixed
     sizes = [t.tokens(counter) for t in turns]
     drop = 0
-    if compacting or sum(sizes) > room:
+    if sum(sizes) > room:
         # Leave headroom for the summary to grow by what is folded into it.
         headroom = max(0, summary_reserve(budget.limit) - summary_tokens)
         target = int((room - headroom) * LOW_WATER)

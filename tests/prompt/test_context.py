@@ -1,5 +1,3 @@
-from typing import Any
-
 from autogpt.llm.tokens import TokenCounter
 from autogpt.prompt.context import (
     HIGH_WATER,
@@ -78,23 +76,6 @@ def test_the_history_is_crowded_only_past_the_high_water_mark_and_nothing_drops_
     assert crowded == sorted(crowded) and True in crowded and False in crowded
     for f in kept:
         assert f.crowded == (f.history_tokens > HIGH_WATER * f.room)
-
-
-def test_a_compaction_point_drops_to_the_low_water_mark_though_everything_fits() -> None:
-    turns = [turn(i, 50) for i in range(20)]
-    common: dict[str, Any] = dict(
-        system="sys",
-        summary=None,
-        turns=turns,
-        tail="t",
-        budget=Budget(4000, 1000),
-        counter=COUNTER,
-    )
-    assert fit(**common).drop == 0
-    point = fit(**common, compacting=True)
-    assert point.drop > 0
-    assert point.history_tokens <= LOW_WATER * (point.room - summary_reserve(4000))
-    assert point.prompt_tokens + 1000 <= 4000
 
 
 def test_the_newest_turn_is_always_kept_word_for_word() -> None:
