@@ -31,7 +31,7 @@ def run_app(args: argparse.Namespace) -> int:
     if jsonl:
         from autogpt.ui.jsonl import JsonLines
 
-        sink = JsonLines()
+        sink = JsonLines(include_partial=getattr(args, "include_partial", False))
         console.on_warn = sink.warning
     code = _run(args, console, sink)
     if sink is not None:

@@ -135,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="say each proposal's 'speak' thought and the run's outcome aloud (SPEAK_MODE; "
         "engine: TTS_PROVIDER)",
     )
+    p.add_argument(
+        "--include-partial",
+        action="store_true",
+        help="with --output-format jsonl: also each reply's thought as it streams in "
+        '({"type": "thought_delta", ...} lines; never journaled)',
+    )
     p.add_argument("--skip-news", action="store_true", help="accepted for compatibility")
     p.add_argument(
         "--debug",
@@ -150,6 +156,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.continuous_limit and not args.continuous and not args.resume:
         parser.error("--continuous-limit can only be used with --continuous")
+    if args.include_partial and args.output_format != "jsonl":
+        parser.error("--include-partial goes with --output-format jsonl")
     _check_goals(parser, args)
     return args
 

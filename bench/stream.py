@@ -19,7 +19,8 @@ The cached-prefix share (``--prefix``, the issue's second figure): the 30-cycle 
 16k and 128k token limit; for each main request after the first, the share of its tokens
 (cl100k_base over the messages as received) that are a prefix of the previous main request's,
 which a provider's prompt cache can serve; mean and lowest share per run (target: mean >= 0.9 at
-16k and 128k). Prints figures; not a test.
+16k and 128k), and the summary requests sent (their cost). ``--cycles 60`` for a longer run.
+Prints figures; not a test.
 """
 
 from __future__ import annotations
@@ -157,7 +158,8 @@ def prefix_shares(cycles: int) -> None:
 
     scenario = research_run(cycles)
     print(f"\ncached-prefix share, {scenario.name} run, JSON mode, streaming")
-    print(f"{'limit':<6} {'main requests':>13} {'mean share':>11} {'lowest':>7}  target")
+    header = f"{'limit':<6} {'main requests':>13} {'summaries':>9} {'mean share':>11}"
+    print(f"{header} {'lowest':>7}  target")
     for name, model, window, limit in PREFIX_WINDOWS:
         with (
             TimedServer([Responder(scenario.actions)], loop=True, context_window=window) as server,
@@ -166,13 +168,15 @@ def prefix_shares(cycles: int) -> None:
             env = agent_env(server, FAST_LLM_MODEL=model, FAST_TOKEN_LIMIT=str(limit))
             run = run_agent(folder, env, "-c", "-l", str(cycles + 10), "-y", "--gpt3only")
             main = [r for r in server.requests if not is_summary(r)]
+            summaries = len(server.requests) - len(main)
         run.check(0)
         prompts = [_prompt_tokens(r.messages) for r in main]
         shares = [_shared(a, b) / len(b) for a, b in zip(prompts, prompts[1:], strict=False) if b]
         mean = statistics.mean(shares) if shares else 0.0
         wanted = name != "4k"
         verdict = ("PASS" if mean >= PREFIX_TARGET else "MISS") if wanted else "-"
-        print(f"{name:<6} {len(main):>13} {mean:>11.3f} {min(shares, default=0):>7.3f}  {verdict}")
+        lowest = min(shares, default=0)
+        print(f"{name:<6} {len(main):>13} {summaries:>9} {mean:>11.3f} {lowest:>7.3f}  {verdict}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -305,7 +305,7 @@ def measure(scenario: Scenario, window: Window, tool_mode: bool) -> Figures:
         window=window.name,
         mode="tools" if tool_mode else "JSON",
         exit_code=run.returncode,
-        cycles=ended[-1]["cycle"] if ended else len(main),
+        cycles=ended[-1].get("cycles", len(main)) if ended else len(main),
         requests=len(records),
         summaries=kinds.count("summary"),
         corrections=responder.corrections,

@@ -1,8 +1,12 @@
 """The next request's messages, fitted into the main model's limit.
 
-When the history crowds the room, older turns are first compacted (shortened in place, no
-request), then the oldest are folded into the running summary (one request to the fast model).
-Both steps are events, so a resumed run rebuilds the same prompt.
+Between compaction points a request is the previous one plus the new turn, so a provider's prompt
+cache serves all but the new turn. Once the history passes the high-water mark
+(``prompt/context.py``), one compaction point: older turns are compacted (shortened in place, no
+request; the prompt changes from the first of them on), then, if they still do not fit, the
+oldest are folded into the running summary (one request to the fast model, and the prompt
+changes from the summary on) down to the low-water mark, so folds are rare. A turn is
+shortened once and folded once. Both steps are events, so a resumed run rebuilds the same prompt.
 """
 
 from __future__ import annotations
@@ -71,9 +75,12 @@ class ContextFitter:
             )
 
         fit = fitted()
-        crowded = fit.history_tokens > promptctx.HISTORY_SHARE * limit
-        if (fit.drop or crowded) and self._compact():
-            fit = fitted()
+        if not (fit.drop or fit.crowded):
+            return fit.messages  # the usual request: the previous one's prefix, then the new turn
+        # A compaction point, the one place the prompt's prefix changes: shorten the older
+        # turns, then, if they still do not fit, fold the oldest down to the low-water mark.
+        self._compact()
+        fit = fitted()
         for _ in range(2):  # a second fold only if the new summary itself crowded the room
             if not fit.drop:
                 break

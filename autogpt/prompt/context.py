@@ -4,10 +4,17 @@ Pure: no I/O. The rule every request satisfies::
 
     prompt tokens (messages + tool schemas + per-message overhead) + max_tokens <= limit
 
-where ``limit = min(model window, configured token limit)``. When the history no longer fits,
-the oldest turns are dropped, enough to get back to ``TARGET_SHARE`` of the room (so summaries
-are rare and prompts stay short); the caller folds them into the running summary. The most recent
-turns stay word for word, and the system prompt stays first and unchanged (prompt caching).
+where ``limit = min(model window, configured token limit)``.
+
+Prompt caching serves a request's tokens that are an unchanged prefix of the previous request's,
+so the history changes in rare batches with hysteresis (as Claude Code and Codex CLI compact):
+between them a request only appends to the one before. A batch (a *compaction point*, decided by
+the caller from ``Fit.crowded``) comes once the history passes ``HIGH_WATER`` of its room: the
+older turns are shortened (the prompt changes from the first of them on) and, if the history
+still does not fit, the oldest are dropped down to ``LOW_WATER`` (the caller folds them into the
+running summary, right after the system prompt: the one change of the whole history, so it is
+done in large, rare batches). The most recent turns stay word for word, and the system prompt
+stays first and unchanged.
 """
 
 from __future__ import annotations
@@ -18,10 +25,12 @@ from typing import Any
 
 from autogpt.llm.tokens import TokenCounter
 
-TARGET_SHARE = 0.6
-HISTORY_SHARE = 0.4
-"""Past this share of the limit, old turns are compacted (no request needed): prompts stay short
-and cheap; folding into the summary waits until the whole room is used."""
+HIGH_WATER = 0.9
+"""Past this share of the history's room, a compaction point: the prompt's prefix changes here
+(and where the history no longer fits at all) and nowhere else."""
+LOW_WATER = 0.3
+"""A fold leaves the history within this share of its room (less the summary's headroom): the
+gap to the full room is the run of cycles before the next fold."""
 SUMMARY_MAX_TOKENS = 400
 
 
@@ -68,6 +77,13 @@ class Fit:
     prompt_tokens: int
     history_tokens: int = 0
     """What the kept turns take."""
+    room: int = 0
+    """What the turns may take in this request (the room less system, summary and tail)."""
+
+    @property
+    def crowded(self) -> bool:
+        """The history is past the high-water mark: time for a compaction point."""
+        return self.history_tokens > HIGH_WATER * self.room
 
 
 def opening_message(summary: str | None) -> dict[str, str]:
@@ -106,7 +122,8 @@ def fit(
     budget: Budget,
     counter: TokenCounter,
 ) -> Fit:
-    """Choose how many old turns to drop so the request fits; build the messages."""
+    """Choose how many old turns to drop so the request fits; build the messages: nothing while
+    the turns fit, else the oldest, until the rest is within the low-water mark."""
     summary_tokens = counter.text(summary) if summary else 0
     fixed = (
         counter.messages([{"role": "system", "content": system}])
@@ -121,7 +138,7 @@ def fit(
     if sum(sizes) > room:
         # Leave headroom for the summary to grow by what is folded into it.
         headroom = max(0, summary_reserve(budget.limit) - summary_tokens)
-        target = int((room - headroom) * TARGET_SHARE)
+        target = int((room - headroom) * LOW_WATER)
         remaining = sum(sizes)
         # Keep the newest turn (results are capped so one turn fits) unless it alone does not
         # fit: a turn from an older journal, say; then it is folded into the summary too.
@@ -137,6 +154,7 @@ def fit(
         drop=drop,
         prompt_tokens=counter.messages(messages),
         history_tokens=sum(sizes[drop:]),
+        room=room,
     )
 
 

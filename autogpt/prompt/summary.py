@@ -42,8 +42,7 @@ def summary_request(
         )
         - 16
     )
-    events = "\n\n".join(describe(t) for t in turns)
-    events = _cut_to(events, room, counter)
+    events = _cut_to(_shared_out([describe(t) for t in turns], room, counter), room, counter)
     return ChatRequest(
         model=model,
         messages=[
@@ -62,6 +61,22 @@ def summary_text(
     """The new summary from the reply: the previous one if the reply was empty, cut to size."""
     text = (reply or "").strip() or (previous or "")
     return _cut_to(text, reply_tokens, counter) if counter.text(text) > reply_tokens else text
+
+
+def _shared_out(events: list[str], room: int, counter: TokenCounter) -> str:
+    """The events within ``room``: when they do not all fit, each gets an equal share (what a
+    short one leaves goes to the others), cut in its middle, so every folded turn reaches the
+    summary with its head (a batch of many turns too), not only the first and the last."""
+    joined = "\n\n".join(events)
+    if counter.text(joined) <= room:
+        return joined
+    sizes = [counter.text(e) for e in events]
+    left = room - 2 * len(events)  # the separators
+    shares = [0] * len(events)
+    for n, i in enumerate(sorted(range(len(events)), key=sizes.__getitem__)):
+        shares[i] = max(0, min(sizes[i], left // (len(events) - n)))
+        left -= shares[i]
+    return "\n\n".join(_cut_to(e, share, counter) for e, share in zip(events, shares, strict=True))
 
 
 def _cut_to(text: str, tokens: int, counter: TokenCounter) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.harness import agent_env, run_agent
-from tests.support.model_script import autogpt_reply, reply
+from tests.support.model_script import autogpt_reply, reply, streamed
 from tests.support.model_server import ModelServer
 from tests.support.openai_errors import invalid_api_key
 
@@ -82,3 +82,51 @@ def test_a_setting_that_stops_the_start_still_ends_with_an_end_line(
     assert warning["type"] == "warning" and warning["level"] == "error"
     assert end["type"] == "end" and end["status"] == "error" and end["exit_code"] == 2
     assert "FAST_TOKEN_LIMIT" in end["reason"] and "FAST_TOKEN_LIMIT" in done.stderr
+
+
+def test_include_partial_adds_the_streaming_thought_before_its_reply_never_journaled(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
+    thought = "I will write the report on ice cream now."
+    server = model_server_factory(
+        streamed(
+            autogpt_reply("write_to_file", {"filename": "r.md", "text": "冰淇淋"}, text=thought),
+            chunk_chars=6,
+        ),
+        streamed(autogpt_reply("task_complete", {"reason": "written"}), chunk_chars=6),
+    )
+    done = run_agent(server, "-c", "-l", "5", *GOAL, "--include-partial", stdin=None)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = _lines(done.stdout)
+    types = [line["type"] for line in lines]
+    assert types[0] == "start" and types[-1] == "end" and types.count("end") == 1
+    first_reply = types.index("reply")
+    deltas = [line for line in lines[:first_reply] if line["type"] == "thought_delta"]
+    assert len(deltas) > 3
+    rebuilt = ""
+    for delta in deltas:
+        rebuilt = rebuilt[: delta["offset"]] + delta["text"]
+    assert rebuilt == thought == lines[first_reply]["thoughts"]["text"]
+    journal = next(tmp_path.glob(".autogpt/sessions/*/journal.jsonl")).read_text(encoding="utf-8")
+    assert "thought_delta" not in journal and thought in journal
+    report = Path(lines[-1]["report"])
+    report = report if report.is_absolute() else tmp_path / report
+    assert "thought_delta" not in report.read_text(encoding="utf-8")
+
+
+def test_without_include_partial_no_thought_delta_line_is_written(
+    model_server_factory: Callable[..., ModelServer], tmp_path: Path, workspace: Path
+) -> None:
+    server = model_server_factory(
+        streamed(autogpt_reply("task_complete", {"reason": "done"}), chunk_chars=6)
+    )
+    done = run_agent(server, "-c", "-l", "5", *GOAL, stdin=None)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "thought_delta" not in [line["type"] for line in _lines(done.stdout)]
+
+
+def test_include_partial_without_jsonl_is_a_usage_error(tmp_path: Path, workspace: Path) -> None:
+    done = run_agent(None, "-c", "--include-partial", stdin=None)
+    assert done.returncode == 2
+    assert "--include-partial goes with --output-format jsonl" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,5 +1,15 @@
 from autogpt.llm.tokens import TokenCounter
-from autogpt.prompt.context import Budget, TurnView, assemble, fit, reply_reserve
+from autogpt.prompt.context import (
+    HIGH_WATER,
+    LOW_WATER,
+    Budget,
+    Fit,
+    TurnView,
+    assemble,
+    fit,
+    reply_reserve,
+    summary_reserve,
+)
 from autogpt.prompt.turns import Turn, describe
 
 COUNTER = TokenCounter("cl100k_base")
@@ -30,7 +40,7 @@ def test_everything_fits_no_drop_and_the_result_comes_last() -> None:
     assert f.messages[-1]["content"].endswith("next?")
 
 
-def test_overflowing_history_drops_oldest_turns_down_to_the_target_share() -> None:
+def test_overflowing_history_drops_oldest_turns_down_to_the_low_water_mark() -> None:
     turns = [turn(i) for i in range(10)]
     f = fit(
         system="sys",
@@ -41,10 +51,31 @@ def test_overflowing_history_drops_oldest_turns_down_to_the_target_share() -> No
         counter=COUNTER,
     )
     assert f.drop > 0
-    kept = sum(t.tokens(COUNTER) for t in turns[f.drop :])
-    assert kept <= 0.6 * 3000
-    assert sum(t.tokens(COUNTER) for t in turns[f.drop - 1 :]) > 0.6 * (3000 - 400)
+    target = LOW_WATER * (f.room - summary_reserve(4000))
+    assert f.history_tokens == sum(t.tokens(COUNTER) for t in turns[f.drop :]) <= target
+    assert sum(t.tokens(COUNTER) for t in turns[f.drop - 1 :]) > target
     assert f.prompt_tokens + 1000 <= 4000
+
+
+def test_the_history_is_crowded_only_past_the_high_water_mark_and_nothing_drops_before() -> None:
+    def fitted(n: int) -> Fit:
+        turns = [turn(i, 50) for i in range(n)]
+        return fit(
+            system="sys",
+            summary=None,
+            turns=turns,
+            tail="t",
+            budget=Budget(4000, 1000),
+            counter=COUNTER,
+        )
+
+    fits = [fitted(n) for n in range(1, 60)]
+    kept = [f for f in fits if not f.drop]  # nothing is dropped while the turns fit
+    assert kept == fits[: len(kept)] and len(kept) < len(fits)
+    crowded = [f.crowded for f in kept]
+    assert crowded == sorted(crowded) and True in crowded and False in crowded
+    for f in kept:
+        assert f.crowded == (f.history_tokens > HIGH_WATER * f.room)
 
 
 def test_the_newest_turn_is_always_kept_word_for_word() -> None:

@@ -48,3 +48,16 @@ def test_a_summary_longer_than_its_share_is_cut_to_it() -> None:
     text = summary_text("I did things. " * 500, None, 50, COUNTER)
     assert COUNTER.text(text) <= 50
     assert text.startswith("I did things.") and "[...]" in text
+
+
+def test_every_folded_turn_reaches_the_request_when_they_do_not_all_fit() -> None:
+    """A large batch is shared out: each turn's head (its thought, command and the start of its
+    result) is in the request, not only the first turns and the last."""
+    turns = [_turn(i, f"Command read_file returned: row-{i} " + "word " * 400) for i in range(12)]
+    request = summary_request(
+        model="m", limit=2000, reply_tokens=200, counter=COUNTER, previous=None, turns=turns
+    )
+    assert COUNTER.messages(request.messages) + request.max_tokens <= 2000
+    body = request.messages[1]["content"]
+    for i in range(12):
+        assert f"step {i} -> read_file" in body and f"row-{i} " in body, f"turn {i} left out"
