@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "autogpt.commands.browse",
     "autogpt.commands.code",
     "autogpt.commands.shell",
+    "autogpt.commands.agents",
     "autogpt.commands.control",
 )
 
