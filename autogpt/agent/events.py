@@ -71,6 +71,8 @@ class CostLine:
     """Embedding requests of long-term memory."""
     cached_tokens: int = 0
     """Of this request's prompt tokens, those served from the provider's cache."""
+    label: str = ""
+    """Whose request it was, when not the agent's own ("helper agent")."""
 
 
 @dataclass(frozen=True)

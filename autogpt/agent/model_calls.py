@@ -219,6 +219,7 @@ class ModelCalls:
                     costs.requests - costs.embedding_requests,
                     costs.embedding_requests,
                     cached,
+                    label="helper agent" if purpose == "helper_agent" else "",
                 )
             )
         retries = getattr(self.client, "retries_last_request", 0)

@@ -67,6 +67,7 @@ def test_start_message_list_and_delete_run_a_helper_conversation_of_its_own(
     purposes = [e["purpose"] for e in events if e["type"] == "request"]
     assert purposes.count("helper_agent") == 2 and purposes.count("main") == 5
     assert "Agent researcher created with key 1." in done.stdout  # the result, on the terminal
+    assert done.stdout.count("Cost (helper agent): $") == 2  # each helper request's cost line
 
 
 def test_gpt4only_runs_the_helpers_on_the_smart_model(
