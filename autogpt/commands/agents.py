@@ -7,9 +7,9 @@ budget-checked and counted, and every change is an event, so ``--resume`` restor
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from autogpt.commands.context import CommandContext, HelperAgents
 from autogpt.commands.registry import command
@@ -20,7 +20,18 @@ from autogpt.prompt.helper_chats import HelperChat, HelperChats, fit, opening_me
 Name = Annotated[str, Field(description="a short name for the helper, e.g. 'researcher'")]
 Task = Annotated[str, Field(description="the helper's task, in a sentence")]
 Prompt = Annotated[str, Field(description="the first message to the helper")]
-Key = Annotated[str, Field(description="the key start_agent returned, or the helper's name")]
+
+
+def _number_as_text(value: Any) -> Any:
+    """Models often send the key as a number (``{"key": 1}``)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Key = Annotated[
+    str,
+    BeforeValidator(_number_as_text),
+    Field(description="the key start_agent returned, or the helper's name"),
+]
 
 
 def _off(ctx: CommandContext) -> str | None:

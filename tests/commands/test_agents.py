@@ -215,6 +215,17 @@ def test_list_agents_shows_keys_names_and_tasks_and_delete_removes_one(
     assert run.do("list_agents").text.endswith(":\n2: writer - write it up")
 
 
+def test_a_key_sent_as_a_number_finds_the_helper(
+    model_server_factory: Callable[..., ModelServer], make_run: Callable[..., Run]
+) -> None:
+    run = make_run(model_server_factory(reply("ok"), reply("sure")))
+    run.do("start_agent", name="writer", task="t", prompt="go")
+    assert run.do("message_agent", key=1, message="more").text == (
+        "Agent writer (key 1) replied: sure"
+    )
+    assert run.do("delete_agent", key=True).text.startswith("Error: delete_agent: argument 'key'")
+
+
 def test_a_second_helper_with_a_running_helpers_name_is_refused(
     model_server_factory: Callable[..., ModelServer], make_run: Callable[..., Run]
 ) -> None:
