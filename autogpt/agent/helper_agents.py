@@ -12,8 +12,10 @@ from collections.abc import Callable
 
 from autogpt.agent.model_calls import ModelCalls
 from autogpt.commands.context import HelperAgents
+from autogpt.errors import CommandError
 from autogpt.events import RunEvent
 from autogpt.llm.catalog import is_reasoning_model
+from autogpt.llm.client import ContextOverflow
 from autogpt.prompt.context import reply_reserve
 from autogpt.prompt.helper_chats import Messages
 
@@ -31,7 +33,14 @@ def open_helper_agents(
         return reply_reserve(window, fast.max_output, reasoning=is_reasoning_model(fast.name))
 
     def ask(messages: Messages) -> str:
-        return calls.helper(messages, reserve(), purpose="helper_agent")
+        try:
+            return calls.helper(messages, reserve(), purpose="helper_agent")
+        except ContextOverflow as exc:  # the endpoint counts more than we do, or says its window
+            narrowed = bool(exc.window) and calls.narrow(exc.window or 0)
+            hint = "its window is kept from now on: try again" if narrowed else "send less"
+            raise CommandError(
+                f"The model refused the helper's request as too long ({exc}); {hint}."
+            ) from None
 
     return HelperAgents(
         chats=lambda: calls.state.helpers,

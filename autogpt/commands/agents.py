@@ -35,7 +35,12 @@ Key = Annotated[
 
 
 def _off(ctx: CommandContext) -> str | None:
-    return None if ctx.helper_agents else "helper agents are off (MAX_HELPER_AGENTS=0)"
+    """From the settings, so that the run's choice of tool calls counts these schemas too."""
+    return (
+        None
+        if ctx.settings.max_helper_agents > 0
+        else "helper agents are off (MAX_HELPER_AGENTS=0)"
+    )
 
 
 @command(available=_off)
@@ -111,8 +116,8 @@ def delete_agent(ctx: CommandContext, key: Key) -> str:
 
 
 def _door(ctx: CommandContext) -> HelperAgents:
-    if ctx.helper_agents is None:  # the registry refuses the call first; kept for mypy
-        raise CommandError("helper agents are off (MAX_HELPER_AGENTS=0)")
+    if ctx.helper_agents is None:  # a context without a run to record them in
+        raise CommandError("helper agents are not available here (no run records them)")
     return ctx.helper_agents
 
 

@@ -270,6 +270,21 @@ def test_a_message_too_long_for_the_window_is_refused_without_a_request(
     assert model_server.requests == [] and run.state.helpers.chats == {}
 
 
+def test_a_window_the_endpoint_states_is_kept_and_the_next_start_fits_it(
+    model_server_factory: Callable[..., ModelServer], make_run: Callable[..., Run]
+) -> None:
+    """FAST_TOKEN_LIMIT says 4000 but the server's window is 1000 (a local server)."""
+    server = model_server_factory(reply("ready"), context_window=1000)
+    run = make_run(server, window=4000)
+    prompt = PARAGRAPH * 3
+    refused = run.do("start_agent", name="a", task="t", prompt=prompt)
+    assert refused.text.startswith("Error: The model refused the helper's request as too long")
+    assert refused.text.endswith("its window is kept from now on: try again.")
+    assert run.state.helpers.chats == {} and server.overflows == 1
+    assert run.do("start_agent", name="a", task="t", prompt=prompt).ok
+    assert (server.requests[-1].prompt_tokens or 0) + server.requests[-1].body["max_tokens"] <= 1000
+
+
 def test_a_helper_request_that_would_pass_the_budget_stops_the_run_before_it_is_sent(
     model_server_factory: Callable[..., ModelServer], make_run: Callable[..., Run]
 ) -> None:
