@@ -17,6 +17,7 @@ from autogpt.errors import CommandError
 from autogpt.events import HelperDeleted, HelperReplied, HelperStarted
 from autogpt.prompt.helper_chats import HelperChat, HelperChats, fit, opening_message
 
+MAX_NAME_CHARS = 60
 Name = Annotated[str, Field(description="a short name for the helper, e.g. 'researcher'")]
 Task = Annotated[str, Field(description="the helper's task, in a sentence")]
 Prompt = Annotated[str, Field(description="the first message to the helper")]
@@ -54,6 +55,10 @@ def start_agent(ctx: CommandContext, name: Name, task: Task, prompt: Prompt) -> 
         raise CommandError("start_agent: the name is empty; give the helper a short name.")
     if name.isdigit():
         raise CommandError(f"start_agent: {name!r} would be mistaken for a key; use a word.")
+    if len(name) > MAX_NAME_CHARS:
+        raise CommandError(
+            f"start_agent: the name is too long; use at most {MAX_NAME_CHARS} characters."
+        )
     clash = chats.find(name)
     if clash is not None:
         raise CommandError(

@@ -226,6 +226,21 @@ def test_a_key_sent_as_a_number_finds_the_helper(
     assert run.do("delete_agent", key=True).text.startswith("Error: delete_agent: argument 'key'")
 
 
+def test_an_empty_a_numeric_or_a_long_name_is_refused_without_a_request(
+    model_server: ModelServer, make_run: Callable[..., Run]
+) -> None:
+    run = make_run(model_server)
+    texts = [
+        run.do("start_agent", name=n, task="t", prompt="go").text for n in (" ", "2", "x" * 61)
+    ]
+    assert texts == [
+        "Error: start_agent: the name is empty; give the helper a short name.",
+        "Error: start_agent: '2' would be mistaken for a key; use a word.",
+        "Error: start_agent: the name is too long; use at most 60 characters.",
+    ]
+    assert model_server.requests == []
+
+
 def test_a_second_helper_with_a_running_helpers_name_is_refused(
     model_server_factory: Callable[..., ModelServer], make_run: Callable[..., Run]
 ) -> None:
