@@ -62,8 +62,8 @@ class RequestAccounted(_Event):
     type: Literal["request"] = "request"
     model: str
     purpose: str
-    """main, correction, summary, helper (page answers), embedding or image (generate_image:
-    no tokens, priced per image)."""
+    """main, correction, summary, helper (page answers), helper_agent (start_agent /
+    message_agent), embedding or image (generate_image: no tokens, priced per image)."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0
@@ -217,6 +217,34 @@ class Warned(_Event):
     text: str
 
 
+class HelperStarted(_Event):
+    """``start_agent``: a helper conversation began with ``opening`` (the first user message,
+    as sent) and its first ``reply``."""
+
+    type: Literal["helper_started"] = "helper_started"
+    key: str
+    name: str
+    task: str
+    opening: str
+    reply: str
+
+
+class HelperReplied(_Event):
+    """``message_agent``: one more exchange; ``dropped`` oldest exchanges were left out of the
+    conversation first, to keep it within the window (``prompt/helper_chats.py``)."""
+
+    type: Literal["helper_replied"] = "helper_replied"
+    key: str
+    message: str
+    reply: str
+    dropped: int = 0
+
+
+class HelperDeleted(_Event):
+    type: Literal["helper_deleted"] = "helper_deleted"
+    key: str
+
+
 class Ended(_Event):
     type: Literal["end"] = "end"
     status: str
@@ -250,6 +278,9 @@ RunEvent = (
     | ToolModeChanged
     | QuirkLearnt
     | Warned
+    | HelperStarted
+    | HelperReplied
+    | HelperDeleted
     | Ended
 )
 
@@ -275,6 +306,9 @@ TYPES: dict[str, type[_Event]] = {
         ToolModeChanged,
         QuirkLearnt,
         Warned,
+        HelperStarted,
+        HelperReplied,
+        HelperDeleted,
         Ended,
     )
 }

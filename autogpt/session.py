@@ -18,6 +18,7 @@ from autogpt.agent.authorize import Authorizer
 from autogpt.agent.budget import price_check
 from autogpt.agent.cycle import Agent, Ask
 from autogpt.agent.events import Notice, Show, Shown, Thinking
+from autogpt.agent.helper_agents import open_helper_agents
 from autogpt.agent.model_calls import ModelCalls
 from autogpt.agent.recorder import Recorder
 from autogpt.agent.run import run
@@ -241,6 +242,7 @@ def run_session(
     )
     ctx.ask_model = calls.helper
     ctx.make_image = open_images(settings, calls, console)  # generate_image (issue K)
+    ctx.helper_agents = open_helper_agents(calls, record, limit=settings.max_helper_agents)
     ctx.count_tokens = calls.counter.text
     systems: dict[bool, str] = {}
 
@@ -264,6 +266,7 @@ def run_session(
         options,
         window_start=window_start,
         resumed=loaded is not None,
+        helper_agents=settings.max_helper_agents,
     )
     console.info(clone_status(settings))  # clone_repository (issue K)
     agent = Agent(

@@ -24,12 +24,14 @@ def announce(
     *,
     window_start: int,
     resumed: bool,
+    helper_agents: int = 0,
 ) -> None:
     console.info(
         f"Model: {model} (limit {limits.main_window:,} tokens, "
         f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
         f"{workspace.root}; session {session_id}"
     )
+    console.info(_helper_agents_line(helper_agents, state))
     if options.continuous:
         left = options.continuous_limit - (state.cycle - window_start)
         console.warn(
@@ -40,6 +42,15 @@ def announce(
                 else "; no cycle limit (see -l)."
             )
         )
+
+
+def _helper_agents_line(limit: int, state: RunState) -> str:
+    """MAX_HELPER_AGENTS, and the helpers a resumed run brings back."""
+    if limit <= 0:
+        return "Helper agents: off (MAX_HELPER_AGENTS=0)"
+    alive = state.helpers.chats
+    running = f"; {len(alive)} running: {state.helpers.describe()}" if alive else ""
+    return f"Helper agents: on, at most {limit} at once (MAX_HELPER_AGENTS){running}"
 
 
 def farewell(console: Console, outcome: Outcome, code: int, *, report: Path, resume: str) -> None:

@@ -73,6 +73,8 @@ class CostLine:
     """Of this request's prompt tokens, those served from the provider's cache."""
     image: str = ""
     """The image model, when the request was for an image (priced per image, no tokens)."""
+    label: str = ""
+    """Whose request it was, when not the agent's own ("helper agent")."""
 
 
 @dataclass(frozen=True)

@@ -115,9 +115,11 @@ class ModelCalls:
         """The reply so far, as it streams in: shown live, never recorded."""
         self.show(ThoughtDelta(text, reasoning))
 
-    def helper(self, messages: list[dict[str, str]], max_tokens: int) -> str:
-        """A helper conversation on the fast model (page answers): no system prompt of ours, no
-        tools."""
+    def helper(
+        self, messages: list[dict[str, str]], max_tokens: int, *, purpose: str = "helper"
+    ) -> str:
+        """A helper conversation on the fast model (page answers; ``helper_agent``: the helper
+        agents of ``start_agent``): no system prompt of ours, no tools."""
         prompt_tokens = self.fast_counter.messages(messages)
         max_tokens = max(16, min(max_tokens, self.limits.fast_window - prompt_tokens))
         request = ChatRequest(
@@ -125,7 +127,7 @@ class ModelCalls:
             messages=messages,
             max_tokens=max_tokens,
             temperature=self.models.temperature,
-            purpose="helper",
+            purpose=purpose,
         )
         return self.send(request, self.models.fast, prompt_tokens).text or ""
 
@@ -244,6 +246,7 @@ class ModelCalls:
                     costs.embedding_requests,
                     cached,
                     image=name if purpose == "image" else "",
+                    label="helper agent" if purpose == "helper_agent" else "",
                 )
             )
         retries = getattr(self.client, "retries_last_request", 0)

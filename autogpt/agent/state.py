@@ -15,6 +15,7 @@ from autogpt.agent.budget import CostTracker
 from autogpt.agent.stuck import StuckDetector
 from autogpt.llm.quirks import Quirks
 from autogpt.prompt.context import TurnView
+from autogpt.prompt.helper_chats import HelperChat, HelperChats
 from autogpt.prompt.turns import Call, Turn, bounded_calls, brief, compact, unusable_text
 from autogpt.reply.parser import Proposal, Thoughts
 
@@ -58,6 +59,8 @@ class RunState:
     interrupted_command: str | None = None
     granted: list[str] = field(default_factory=list)
     """Permission rules the user granted at the prompt (``a``), for the rest of the session."""
+    helpers: HelperChats = field(default_factory=HelperChats)
+    """The live helper agents (``start_agent``), their conversations as they are sent."""
 
     @property
     def finished(self) -> bool:
@@ -118,6 +121,8 @@ class RunState:
             quirks = Quirks.from_dict(self.quirks)
             quirks.learn(event.name, event.value)
             self.quirks = quirks.to_dict()
+        elif isinstance(event, (ev.HelperStarted, ev.HelperReplied, ev.HelperDeleted)):
+            _apply_helper(self.helpers, event)
         elif isinstance(event, (ev.Started, ev.Resumed)):
             self._begin(event)
         elif isinstance(event, ev.Ended):
@@ -154,6 +159,17 @@ class RunState:
             self.window_start = event.window_start
             self.last_outcome = None
         self.costs.budget = float(self.options.get("budget") or 0.0)
+
+
+def _apply_helper(
+    helpers: HelperChats, event: ev.HelperStarted | ev.HelperReplied | ev.HelperDeleted
+) -> None:
+    if isinstance(event, ev.HelperStarted):
+        helpers.start(HelperChat(event.key, event.name, event.task, event.opening, event.reply))
+    elif isinstance(event, ev.HelperReplied):
+        helpers.reply(event.key, event.message, event.reply, event.dropped)
+    else:
+        helpers.delete(event.key)
 
 
 def _proposal(event: ev.ReplyParsed) -> Proposal:

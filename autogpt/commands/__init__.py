@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "autogpt.commands.shell",
     "autogpt.commands.git",
     "autogpt.commands.images",
+    "autogpt.commands.agents",
     "autogpt.commands.control",
 )
 

@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     """The most characters one read_file returns; the model reads further with offset."""
     permissions_file: str = "permissions.yaml"
     """allow / ask / deny rules for commands (agent/permissions.py); a missing file: none."""
+    max_helper_agents: int = Field(default=5, ge=0, le=100)
+    """Helper agents (start_agent) alive at once; 0: the helper-agent commands are off."""
 
     # --- web (issue C) ---
     search_backend: Literal["auto", "searxng", "duckduckgo", "google"] = "auto"

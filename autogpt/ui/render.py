@@ -91,7 +91,8 @@ class Renderer:
         elif isinstance(event, CostLine):
             budget = f" of ${event.budget:.2f} budget" if event.budget else ""
             c.dim(
-                f"Cost: ${event.request_cost:.4f} this request, ${event.total:.4f} total"
+                f"Cost{f' ({event.label})' if event.label else ''}: "
+                f"${event.request_cost:.4f} this request, ${event.total:.4f} total"
                 f"{budget} | tokens {event.prompt_tokens:,} in{_cached(event)}, "
                 f"{event.completion_tokens:,} out"
                 f" | {event.requests} request{'s' if event.requests != 1 else ''}"

@@ -99,8 +99,10 @@ def _run_six_cycles(
     journal = _journal(tmp_path)
     end = journal[-1]
     assert end["type"] == "end", shown
-    if done.returncode == 3:  # the usual end: nonsense to the last cycle
-        assert f"Continuous limit of {CYCLES} reached" in done.stdout, shown
+    if done.returncode == 3:  # the usual end: nonsense to the last cycle, or the same nonsense
+        # until the stuck detector stops the run (which, depends on the exact prompt)
+        limit = f"Continuous limit of {CYCLES} reached" in done.stdout
+        assert limit or end["status"] == "stuck", shown
     else:  # the model happened to call task_complete
         assert done.returncode == 0, shown
     # No overflow: no request refused as too long, none past the server's window.
@@ -134,7 +136,7 @@ def test_agent_survives_six_cycles_of_a_small_local_model_in_json_mode(
     finished = any(
         e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal
     )
-    assert _cycles(journal) == CYCLES or finished
+    assert _cycles(journal) == CYCLES or finished or journal[-1]["status"] == "stuck"
 
 
 def test_agent_survives_six_cycles_of_a_small_local_model_with_tool_calls(
@@ -153,4 +155,4 @@ def test_agent_survives_six_cycles_of_a_small_local_model_with_tool_calls(
     finished = any(
         e["type"] == "command_finished" and e["command"] == "task_complete" for e in journal
     )
-    assert _cycles(journal) == CYCLES or finished
+    assert _cycles(journal) == CYCLES or finished or journal[-1]["status"] == "stuck"
