@@ -58,6 +58,9 @@ def build(
         openai_max_retries=0,
         execution_backend="off",
         memory_backend="no_memory",
+        # The core's tests size their windows to the core's commands: helper agents' four
+        # schemas would leave the history less room than the tests were written for.
+        max_helper_agents=0,
     )
     info = catalog.lookup("gpt-3.5-turbo", fallback_window=window)
     limits = Limits.compute(main=info, main_limit=window, fast=info, fast_limit=window)
