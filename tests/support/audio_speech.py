@@ -12,31 +12,15 @@ import io
 import math
 import struct
 import wave
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tests.support.local_http import RawBody
 from tests.support.openai_errors import Error, error
 
 if TYPE_CHECKING:
-    from tests.support.local_http import LocalHandler
     from tests.support.model_script import RequestRecord
 
 RATE = 8000
-
-
-@dataclass(frozen=True)
-class Audio:
-    data: bytes
-    content_type: str = "audio/wav"
-
-    def send(self, handler: LocalHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", self.content_type)
-        handler.send_header("Content-Length", str(len(self.data)))
-        handler.send_header("Connection", "close")
-        handler.end_headers()
-        handler.wfile.write(self.data)
-        handler.close_connection = True
 
 
 def fail_with(server: Any, status: int) -> None:
@@ -44,7 +28,7 @@ def fail_with(server: Any, status: int) -> None:
     server.speech_status = status
 
 
-def answer(server: Any, record: RequestRecord) -> Audio | Error:
+def answer(server: Any, record: RequestRecord) -> RawBody | Error:
     status = getattr(server, "speech_status", 0)
     if status:
         record.answered_by = f"speech {status}"
@@ -55,7 +39,7 @@ def answer(server: Any, record: RequestRecord) -> Audio | Error:
         record.answered_by = "speech refused"
         return error(400, f"Missing required parameter: '{missing[0]}'.", param=missing[0])
     record.answered_by = "speech"
-    return Audio(wav_for(str(body["input"])))
+    return RawBody(wav_for(str(body["input"])), "audio/wav")
 
 
 def wav_for(text: str) -> bytes:

@@ -21,6 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from tests.support.local_http import RawBody
 from tests.support.model_script import RequestRecord
 from tests.support.openai_bodies import Payload
 from tests.support.openai_errors import Error, error
@@ -69,23 +70,6 @@ def url_image(data: bytes | None = None) -> UrlImage:
 ImageStep = B64Image | UrlImage | Error
 
 
-class RawFile:
-    """A 200 answer of raw bytes; the model server sends it with :meth:`send_to`."""
-
-    def __init__(self, data: bytes, content_type: str) -> None:
-        self.data = data
-        self.content_type = content_type
-
-    def send_to(self, handler: Any) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", self.content_type)
-        handler.send_header("Content-Length", str(len(self.data)))
-        handler.send_header("Connection", "close")
-        handler.end_headers()
-        handler.wfile.write(self.data)
-        handler.close_connection = True
-
-
 class ImagesApi:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
@@ -119,7 +103,7 @@ class ImagesApi:
                 self.downloads.append(path)
             if file is None:
                 return error(404, f"no such file {path}")
-            return RawFile(file.data, file.content_type)
+            return RawBody(file.data, file.content_type)
         if record.method != "POST" or path != "/v1/images/generations":
             return error(404, f"Invalid URL ({record.method} {path})")
         with self._lock:

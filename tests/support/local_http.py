@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -68,5 +69,23 @@ class LocalHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         self.close_connection = True
 
+    def send_bytes(self, data: bytes, content_type: str) -> None:
+        """Answer 200 with raw bytes (a WAV, an image file), then close the connection."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data)
+        self.close_connection = True
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the owners record what happened
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A 200 answer of raw bytes, for a server to send with :meth:`LocalHandler.send_bytes`."""
+
+    data: bytes
+    content_type: str

@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 
 from tests.support import audio_speech, embeddings, images_api, sse
 from tests.support.chat_validation import validate_chat
-from tests.support.local_http import LocalHandler, LocalServer
+from tests.support.local_http import LocalHandler, LocalServer, RawBody
 from tests.support.model_script import (
     Delay,
     Drop,
@@ -355,12 +355,10 @@ class ModelServer:
             handler.send_body(answer.status, answer.payload(), dict(answer.headers))
         elif isinstance(answer, (Reply, Streamed)):  # streamed when asked: sse.py
             sse.send(handler, record, answer, closing=self._closing, streams=self.streams)
-        elif isinstance(answer, audio_speech.Audio):
-            answer.send(handler)
         elif isinstance(answer, Payload):
             handler.send_body(200, answer.body)
-        elif hasattr(answer, "send_to"):  # raw bytes (an image file: images_api.RawFile)
-            answer.send_to(handler)
+        elif isinstance(answer, RawBody):  # a WAV (audio_speech.py), an image file (images_api.py)
+            handler.send_bytes(answer.data, answer.content_type)
         else:
             self._send(handler, record, self._fail(record, f"not a step: {answer!r}"))
 
