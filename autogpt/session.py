@@ -71,6 +71,8 @@ class RunOptions:
     workspace: str = "auto_gpt_workspace"
     budget: float = 0.0
     tool_mode: bool | None = None
+    speak: bool = False
+    """--speak: a resumed run speaks again without the flag."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = N
             options.continuous_limit = args.continuous_limit
         if args.budget is not None:
             options.budget = args.budget
+        options.speak = options.speak or getattr(args, "speak", False)
         folder = loaded.folder
         console.info(f"Resuming session {loaded.session_id} at cycle {loaded.state.cycle}.")
         if loaded.torn:
@@ -138,6 +141,7 @@ def start(args: argparse.Namespace, console: Console, sink: JsonLines | None = N
             budget=args.budget
             if args.budget is not None
             else (settings.api_budget or profile.api_budget),
+            speak=getattr(args, "speak", False),
         )
         folder = sessions_dir(data_dir) / new_session_id()
         loaded = None
@@ -210,10 +214,23 @@ def run_session(
         show = _tee(sink, show)
         if loaded is not None:  # the first line is the session's start, resumed or not
             sink(next(e for e in loaded.events if isinstance(e, Started)))
-    if driver is None:  # --speak (issue K): a watcher of the shown events
-        show = with_speech(show, settings, console, wanted=getattr(args, "speak", False))
-    record = Recorder(journal, state, show)
     window_start = _window_start(args, loaded)
+    announce(
+        console,
+        models.main.name,
+        limits,
+        state,
+        workspace,
+        journal.session_id,
+        options,
+        window_start=window_start,
+        resumed=loaded is not None,
+        helper_agents=settings.max_helper_agents,
+    )
+    console.info(clone_status(settings))  # clone_repository (issue K)
+    if driver is None:  # --speak (issue K): a watcher of the shown events
+        show = with_speech(show, settings, console, wanted=options.speak)
+    record = Recorder(journal, state, show)
     if loaded is None:
         record(
             Started(
@@ -256,19 +273,6 @@ def run_session(
             )
         return systems[tool_mode]
 
-    announce(
-        console,
-        models.main.name,
-        limits,
-        state,
-        workspace,
-        journal.session_id,
-        options,
-        window_start=window_start,
-        resumed=loaded is not None,
-        helper_agents=settings.max_helper_agents,
-    )
-    console.info(clone_status(settings))  # clone_repository (issue K)
     agent = Agent(
         ai_name=profile.ai_name,
         system_for=system_for,

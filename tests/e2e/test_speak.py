@@ -246,3 +246,31 @@ def test_in_manual_mode_the_thought_is_spoken_while_the_answer_is_awaited(
     assert child.exitstatus == 0
     assert sorted(f.name for f in out.iterdir()) == ["0001.wav", "0002.wav"]
     assert "Speech is off" not in (child.before or "")
+
+
+def test_a_resumed_run_goes_on_speaking_without_the_flag(
+    model_server: ModelServer, tmp_path: Path, workspace: Path
+) -> None:
+    write_profile(tmp_path)
+    model_server.script(three_steps())
+    out = tmp_path / "speech"
+    env = speak_env(model_server, SPEECH_OUTPUT_DIR=str(out), TTS_PROVIDER="espeak")
+    first = run_agent(model_server, "--speak", "-c", "-l", "1", "--output-format", "jsonl", env=env)
+    end = records(first.stdout)[-1]
+    assert end["status"] == "limit", first.stdout + first.stderr
+    spoken_first = len(list(out.iterdir()))
+    assert spoken_first == 2  # the first thought, and the stop
+    again = run_agent(
+        model_server,
+        "--resume",
+        end["session"],
+        "-c",
+        "-l",
+        "5",
+        "--output-format",
+        "jsonl",
+        env=env,
+    )
+    assert records(again.stdout)[-1]["status"] == "finished", again.stdout + again.stderr
+    assert "Speech: on, espeak-ng" in again.stderr
+    assert len(list(out.iterdir())) == spoken_first + 3  # two thoughts and the outcome

@@ -47,3 +47,25 @@ def test_a_stopped_espeak_gives_no_audio_and_no_failure() -> None:
     children = Children()
     children.stop()
     assert Espeak(need_espeak(), children).synthesize(ENGLISH) == b""
+
+
+def test_without_a_chinese_voice_chinese_text_is_read_in_english_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real espeak-ng whose data (ESPEAK_DATA_PATH) lacks the Chinese voice, as a minimal
+    build can: the utterance is read by the English voice instead of failing."""
+    import shutil
+    import subprocess
+
+    program = need_espeak()
+    data_at = subprocess.run([program, "--version"], capture_output=True, text=True).stdout
+    source = Path(data_at.split("Data at:")[1].strip())
+    copy = tmp_path / "espeak-ng-data"
+    shutil.copytree(source, copy, symlinks=True)
+    for chinese in [*(copy / "lang").rglob("cmn*"), *copy.glob("cmn_dict")]:
+        chinese.unlink()
+    monkeypatch.setenv("ESPEAK_DATA_PATH", str(tmp_path))
+    espeak = Espeak(program, Children())
+    assert "no Chinese voice" in espeak.describe()
+    wav = espeak.synthesize(CHINESE)
+    assert is_wav(wav) and len(wav) > 10_000
