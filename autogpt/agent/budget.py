@@ -20,6 +20,8 @@ class ModelUsage:
     dollars: float = 0.0
     cached_tokens: int = 0
     """Of the prompt tokens, those the provider served from its prompt cache."""
+    images: int = 0
+    """Of the requests, images (generate_image): priced per image, no tokens."""
 
 
 @dataclass
@@ -73,6 +75,7 @@ class CostTracker:
         elif purpose == "image":
             self.image_requests += 1
         usage = self.per_model.setdefault(model, ModelUsage())
+        usage.images += purpose == "image"
         usage.requests += 1
         usage.prompt_tokens += prompt_tokens
         usage.completion_tokens += completion_tokens

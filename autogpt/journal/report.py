@@ -115,6 +115,9 @@ def render(
     lines += _file_lines(changes)
     lines += ["", "## Tokens and cost"]
     for model, usage in state.costs.per_model.items():
+        if usage.images == usage.requests:  # an image model: priced per image, no tokens
+            lines.append(f"- {model}: {usage.images} images, ${usage.dollars:.4f}")
+            continue
         lines.append(
             f"- {model}: {usage.requests} requests, {usage.prompt_tokens:,} prompt + "
             f"{usage.completion_tokens:,} completion tokens, ${usage.dollars:.4f}"

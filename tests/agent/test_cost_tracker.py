@@ -48,6 +48,7 @@ def test_usage_is_kept_per_model_and_summed_over_them() -> None:
         "prompt_tokens": 1500,
         "completion_tokens": 150,
         "cached_tokens": 0,
+        "images": 0,
         "dollars": pytest.approx(gpt4.dollars),
     }
 

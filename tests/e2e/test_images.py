@@ -45,7 +45,7 @@ def test_the_model_calls_generate_image_and_the_png_lands_in_the_workspace_at_it
     assert "Image saved to 冰淇淋-海报-poster.png (1024x1024 PNG" in told
     assert "The service revised the prompt to: 'A poster of ice cream cones'" in told
     report = _report(tmp_path)
-    assert "- gpt-image-1-mini: 1 requests, 0 prompt + 0 completion tokens, $0.0110" in report
+    assert "- gpt-image-1-mini: 1 images, $0.0110" in report
     (folder,) = (tmp_path / ".autogpt" / "sessions").iterdir()
     replayed = load_session(tmp_path / ".autogpt", folder.name).state  # what --resume rebuilds
     assert replayed.costs.per_model["gpt-image-1-mini"].dollars == 0.011
