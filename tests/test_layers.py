@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "autogpt"
-LOWER = ("web", "sandbox")
+LOWER = ("web", "sandbox", "git")
+"""Packages the commands build on: they never import a command."""
 FORBIDDEN = "autogpt.commands"
 MAX_LINES = 400
 """One concept per module (STYLE.md); a longer one is split by concept."""
