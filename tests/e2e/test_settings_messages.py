@@ -116,7 +116,7 @@ def test_a_budget_uses_the_price_from_settings_for_an_unknown_model(
     model_server: ModelServer, tmp_path: Path, workspace: Path
 ) -> None:
     write_profile(tmp_path)
-    # About 800 tokens a request at 3 cents per 1k input: the second would pass $0.05.
+    # About 900 tokens a request at 3 cents per 1k input: the second would pass $0.06.
     model_server.script([autogpt_reply("write_to_file", {"filename": "f.txt", "text": "x"})])
     done = run_agent(
         model_server,
@@ -125,7 +125,7 @@ def test_a_budget_uses_the_price_from_settings_for_an_unknown_model(
         "5",
         "-y",
         "--budget",
-        "0.05",
+        "0.06",
         env=agent_env(
             model_server,
             FAST_LLM_MODEL="llama-3-8b-instruct",
@@ -134,7 +134,7 @@ def test_a_budget_uses_the_price_from_settings_for_an_unknown_model(
         ),
     )
     assert done.returncode == 3, _output(done)
-    assert "Budget of $0.05 reached" in done.stdout
+    assert "Budget of $0.06 reached" in done.stdout
     assert "price of" not in done.stdout
     assert len(model_server.requests) == 1
 
