@@ -215,21 +215,9 @@ def run_session(
         if loaded is not None:  # the first line is the session's start, resumed or not
             sink(next(e for e in loaded.events if isinstance(e, Started)))
     window_start = _window_start(args, loaded)
-    announce(
-        console,
-        models.main.name,
-        limits,
-        state,
-        workspace,
-        journal.session_id,
-        options,
-        window_start=window_start,
-        resumed=loaded is not None,
-        helper_agents=settings.max_helper_agents,
-    )
-    console.info(clone_status(settings))  # clone_repository (issue K)
+    features = [clone_status(settings)]  # issue K: what the start-up screen says is on
     if driver is None:  # --speak (issue K): a watcher of the shown events
-        show = with_speech(show, settings, console, wanted=options.speak)
+        show = with_speech(show, settings, console, wanted=options.speak, said=features.append)
     record = Recorder(journal, state, show)
     if loaded is None:
         record(
@@ -258,7 +246,7 @@ def run_session(
         live=driver is None,  # a driver (the server) returns whole steps: no live reply
     )
     ctx.ask_model = calls.helper
-    ctx.make_image = open_images(settings, calls, console)  # generate_image (issue K)
+    ctx.make_image = open_images(settings, calls, console, said=features.append)
     ctx.helper_agents = open_helper_agents(calls, record, limit=settings.max_helper_agents)
     ctx.count_tokens = calls.counter.text
     systems: dict[bool, str] = {}
@@ -273,6 +261,19 @@ def run_session(
             )
         return systems[tool_mode]
 
+    announce(
+        console,
+        models.main.name,
+        limits,
+        state,
+        workspace,
+        journal.session_id,
+        options,
+        window_start=window_start,
+        resumed=loaded is not None,
+        helper_agents=settings.max_helper_agents,
+        features=features,
+    )
     agent = Agent(
         ai_name=profile.ai_name,
         system_for=system_for,

@@ -4,6 +4,8 @@ request, the request through the gateway's accounting, a failure as text for the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from autogpt.agent.model_calls import ModelCalls
 from autogpt.commands.context import MadeImage, MakeImage
 from autogpt.config.settings import Settings
@@ -13,15 +15,22 @@ from autogpt.llm.images import ImageFailed, ImageWait, image_service
 from autogpt.ui.console import Console
 
 
-def open_images(settings: Settings, calls: ModelCalls, console: Console) -> MakeImage | None:
-    """The door, or None with IMAGE_PROVIDER=none (then generate_image is not offered)."""
+def open_images(
+    settings: Settings,
+    calls: ModelCalls,
+    console: Console,
+    *,
+    said: Callable[[str], None] | None = None,
+) -> MakeImage | None:
+    """The door, or None with IMAGE_PROVIDER=none (then generate_image is not offered); the
+    start-up line goes to ``said`` (the start-up screen) or at once."""
     service = image_service(settings, on_wait=_wait_notice(console))
     if service is None:
         return None
     price = service.price("1024x1024")
     shown = f"${price:.3f} per 1024x1024 image" if price else "$0 per image"
     shown = "price unknown" if price is None else shown
-    console.info(f"Image generation: on ({service.describe()}; {shown})")
+    (said or console.info)(f"Image generation: on ({service.describe()}; {shown})")
     if price is None:
         left_out = " (and the budget leaves them out)" if calls.state.costs.budget else ""
         console.warn(

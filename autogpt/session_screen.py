@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,18 @@ def announce(
     window_start: int,
     resumed: bool,
     helper_agents: int = 0,
+    features: Sequence[str] = (),
 ) -> None:
+    """``features``: a line each for the commands and options of issue K that are on (cloning,
+    speech, images), after the model's and the helper agents'."""
     console.info(
         f"Model: {model} (limit {limits.main_window:,} tokens, "
         f"{'tool calls' if state.tool_mode else 'JSON replies'}); workspace: "
         f"{workspace.root}; session {session_id}"
     )
     console.info(_helper_agents_line(helper_agents, state))
+    for line in features:
+        console.info(line)
     if options.continuous:
         left = options.continuous_limit - (state.cycle - window_start)
         console.warn(

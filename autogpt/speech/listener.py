@@ -61,9 +61,17 @@ class SpeechListener:
             self.warn(f"Speech is off: {self.speaker.failure}")
 
 
-def with_speech(show: Show, settings: Settings, console: Console, *, wanted: bool) -> Show:
-    """``show`` with speech when ``--speak`` or SPEAK_MODE asks for it; says on the screen
-    whether it is on, with which engine and where the sound goes."""
+def with_speech(
+    show: Show,
+    settings: Settings,
+    console: Console,
+    *,
+    wanted: bool,
+    said: Callable[[str], None] | None = None,
+) -> Show:
+    """``show`` with speech when ``--speak`` or SPEAK_MODE asks for it; says whether it is on,
+    with which engine and where the sound goes (to ``said``, for the start-up screen, or at
+    once), and why not (a warning, at once)."""
     if not (wanted or settings.speak_mode):
         return show
     import atexit
@@ -85,7 +93,7 @@ def with_speech(show: Show, settings: Settings, console: Console, *, wanted: boo
             "SPEECH_OUTPUT_DIR to write .wav files instead."
         )
         return show
-    console.info(f"Speech: on, {engine.describe()}, {output.describe()}.")
+    (said or console.info)(f"Speech: on, {engine.describe()}, {output.describe()}.")
     speaker = Speaker(engine, output, children)
     atexit.register(speaker.close)  # a run that ends by our bug: no voice goes on after it
     return SpeechListener(speaker, show, console.warn)
