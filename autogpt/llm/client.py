@@ -296,9 +296,7 @@ class OpenAIModelClient:
                 ) from None
             delay = self.policy.delay(attempt, failure)
             self.retries_last_request = attempt
-            total = self.policy.max_retries
-            if failure.kind == "unreachable":
-                total = min(total, self.policy.unreachable_retries)
+            total = self.policy.retries_for(failure)
             log.warning("retry %d/%d in %.1f s: %s", attempt, total, delay, failure.describe())
             if self.on_wait:
                 self.on_wait(attempt, total, delay, failure)

@@ -114,9 +114,7 @@ class ImageService:
             if not self.policy.allows(attempt, failure):
                 raise ImageFailed(_final(failure, url, attempt, self)) from None
             delay = self.policy.delay(attempt, failure)
-            total = self.policy.max_retries
-            if failure.kind == "unreachable":
-                total = min(total, self.policy.unreachable_retries)
+            total = self.policy.retries_for(failure)
             what = f"the image service at {url}: {_reason(failure)}"
             log.warning("image retry %d/%d in %.1f s: %s", attempt, total, delay, what)
             if self.on_wait:

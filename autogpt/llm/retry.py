@@ -91,14 +91,15 @@ class RetryPolicy:
     unreachable_retries: int = 2
     """At most this many retries, 0.5 s then 1 s apart, when nothing answers at all."""
 
+    def retries_for(self, failure: Failure) -> int:
+        """How many retries a failure of this kind gets at most (what "retry 2/6" counts to)."""
+        if failure.kind == "unreachable":
+            return min(self.max_retries, self.unreachable_retries)
+        return self.max_retries
+
     def allows(self, attempt: int, failure: Failure) -> bool:
         """Whether failed attempt number ``attempt`` (1-based) is followed by a retry."""
-        if not failure.retryable:
-            return False
-        limit = self.max_retries
-        if failure.kind == "unreachable":
-            limit = min(limit, self.unreachable_retries)
-        return attempt <= limit
+        return failure.retryable and attempt <= self.retries_for(failure)
 
     def delay(self, attempt: int, failure: Failure) -> float:
         """Seconds before retry number ``attempt`` (1-based). Retry-After wins, up to max_delay."""
