@@ -9,13 +9,14 @@ a pipe and stall it; only their tail is kept.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from autogpt.process_group import kill_group
 
 POLL_SECONDS = 0.1
 MESSAGE_TAIL = 4000
@@ -85,11 +86,11 @@ def run_capped(
             elif time.monotonic() > deadline:
                 stopped = "timeout"
             if stopped:
-                _kill_group(process)
+                _end(process)
                 break
             time.sleep(max(POLL_SECONDS, 4 * looked))  # a big checkout: look less often
     except BaseException:  # Ctrl+C while cloning: no git left behind
-        _kill_group(process)
+        _end(process)
         raise
     if stopped is None:
         size = folder_size(watch)
@@ -106,9 +107,7 @@ def run_capped(
     )
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+def _end(process: subprocess.Popen[bytes]) -> None:
+    """Its whole group killed, then reaped."""
+    kill_group(process.pid)
     process.wait()

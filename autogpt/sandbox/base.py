@@ -8,8 +8,6 @@ out of memory are results). It raises :class:`SandboxUnavailable` when it cannot
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import threading
 import time
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from autogpt.errors import CommandError
+from autogpt.process_group import kill_group
 
 if TYPE_CHECKING:
     from autogpt.config.settings import Settings
@@ -197,7 +196,7 @@ def run_process(
     except subprocess.TimeoutExpired:
         timed_out = True
     finally:
-        _kill_group(proc.pid)  # leftovers of a finished run, or everything after a timeout
+        kill_group(proc.pid)  # leftovers of a finished run, or everything after a timeout
         proc.wait()
     duration = time.monotonic() - start
     for collector in (out, err):
@@ -212,13 +211,6 @@ def run_process(
         duration,
         timed_out,
     )
-
-
-def _kill_group(pgid: int) -> None:
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def sandbox_env(home: str = "/tmp") -> dict[str, str]:

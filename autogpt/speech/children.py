@@ -4,13 +4,11 @@ running when the run ends, so no voice goes on after it."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import subprocess
 import threading
 from pathlib import Path
 
+from autogpt.process_group import kill_group
 from autogpt.speech.failure import SpeechFailed
 
 
@@ -40,8 +38,7 @@ class Children:
         try:
             _, err = child.communicate(stdin, timeout=timeout)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(OSError):
-                os.killpg(child.pid, signal.SIGKILL)
+            kill_group(child.pid)
             child.wait()
             raise SpeechFailed(f"{name} took longer than {timeout:g} s") from None
         finally:
@@ -59,5 +56,4 @@ class Children:
         with self._lock:
             self.stopped = True
             for child in self._running:
-                with contextlib.suppress(OSError):  # its own group: a player script's too
-                    os.killpg(child.pid, signal.SIGKILL)
+                kill_group(child.pid)  # its own group: a player script's too
